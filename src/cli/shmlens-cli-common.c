@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* shmlens-cli-common.c: option parsing, errors and references shared by the commands. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "shmlens-cli.h"
+#include "shmlens-escape.h"
+#include "shmlens-ref.h"
+
+gboolean
+shmlens_cli_parse_options (GOptionContext   *context,
+                           const char       *command,
+                           int              *argc,
+                           char           ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      shmlens_cli_usage_error (command, "%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+shmlens_cli_usage_error (const char     *command,
+                         const char     *format,
+                         ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  fprintf (stderr, "shmlens-cli: %s\n", message);
+  fprintf (stderr, "Run “shmlens-cli %s --help” for usage.\n", command);
+  return SHMLENS_CLI_EXIT_USAGE;
+}
+
+int
+shmlens_cli_fail (GError *error)
+{
+  fprintf (stderr, "shmlens-cli: %s\n", error->message);
+  return SHMLENS_CLI_EXIT_ERROR;
+}
+
+ShmlensSegment *
+shmlens_cli_resolve (const char  *text,
+                     gboolean     with_attachments,
+                     GError     **error)
+{
+  g_autoptr(ShmlensRef) ref = shmlens_ref_parse (text, error);
+
+  if (ref == NULL)
+    return NULL;
+  return shmlens_ref_resolve (ref, with_attachments, error);
+}
+
+/* Accepts decimal, 0x hex and the suffixes K, M, G, T (powers of 1024), as hexdump and
+ * xxd users expect to type them. */
+gboolean
+shmlens_cli_parse_size (const char  *option,
+                        const char  *text,
+                        guint64     *value,
+                        GError     **error)
+{
+  const char *p = text;
+  char *end = NULL;
+  guint64 number;
+  guint shift = 0;
+
+  if (*p == '\0' || *p == '-' || *p == '+' || g_ascii_isspace (*p))
+    goto invalid;
+
+  errno = 0;
+  number = g_ascii_strtoull (p, &end, 0);
+  if (errno != 0 || end == p)
+    goto invalid;
+
+  switch (*end)
+    {
+    case '\0': break;
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    case 't': case 'T': shift = 40; end++; break;
+    default: goto invalid;
+    }
+  if (*end == 'i' && shift != 0)
+    end++;
+  if (*end == 'B' && shift != 0)
+    end++;
+  if (*end != '\0')
+    goto invalid;
+  if (shift != 0 && number > (G_MAXUINT64 >> shift))
+    goto invalid;
+
+  *value = number << shift;
+  return TRUE;
+
+invalid:
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               "%s: “%s” is not a size; write a number such as 4096, 0x1000 or 4K",
+               option, text);
+  return FALSE;
+}
+
+gboolean
+shmlens_cli_write_all (int          fd,
+                       const void  *data,
+                       gsize        length,
+                       GError     **error)
+{
+  const char *p = data;
+
+  while (length > 0)
+    {
+      gssize n = write (fd, p, length);
+      if (n < 0)
+        {
+          int saved_errno = errno;
+          if (saved_errno == EINTR)
+            continue;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "Cannot write the output: %s", g_strerror (saved_errno));
+          return FALSE;
+        }
+      p += n;
+      length -= n;
+    }
+  return TRUE;
+}
+
+const char *
+shmlens_cli_user_name (guint uid)
+{
+  static GHashTable *names;
+  char *name;
+
+  if (names == NULL)
+    names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  name = g_hash_table_lookup (names, GUINT_TO_POINTER (uid + 1));
+  if (name == NULL)
+    {
+      struct passwd *pw = getpwuid (uid);
+      name = pw != NULL ? shmlens_escape (pw->pw_name, -1) : g_strdup_printf ("%u", uid);
+      g_hash_table_insert (names, GUINT_TO_POINTER (uid + 1), name);
+    }
+  return name;
+}
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *member,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_int_value (builder, value);
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *member,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, value);
+}
+
+static void
+add_address (JsonBuilder *builder,
+             const char  *member,
+             guint64      value)
+{
+  g_autofree char *text = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", value);
+  add_string (builder, member, text);
+}
+
+/* The members every output of a segment shares: `list --json` and `info --json`.
+ * Addresses are strings ("0x7f…") because JSON numbers lose precision past 2^53. */
+void
+shmlens_cli_build_segment_json (JsonBuilder    *builder,
+                                ShmlensSegment *segment,
+                                gboolean        with_attachments)
+{
+  g_autofree char *ref = shmlens_segment_dup_ref (segment);
+  g_autofree char *name = shmlens_segment_dup_display_name (segment);
+  ShmlensSegmentKind kind = shmlens_segment_get_kind (segment);
+
+  json_builder_begin_object (builder);
+  add_string (builder, "ref", ref);
+  add_string (builder, "kind", shmlens_segment_kind_to_string (kind));
+  add_string (builder, "name", name);
+  add_int (builder, "size", (gint64) shmlens_segment_get_size (segment));
+  json_builder_set_member_name (builder, "resident");
+  if (shmlens_segment_get_resident (segment) >= 0)
+    json_builder_add_int_value (builder, shmlens_segment_get_resident (segment));
+  else
+    json_builder_add_null_value (builder);
+  add_int (builder, "uid", shmlens_segment_get_uid (segment));
+  add_int (builder, "gid", shmlens_segment_get_gid (segment));
+  add_string (builder, "owner", shmlens_cli_user_name (shmlens_segment_get_uid (segment)));
+  add_int (builder, "mode", shmlens_segment_get_mode (segment));
+  add_int (builder, "attached", shmlens_segment_get_n_processes (segment));
+  json_builder_set_member_name (builder, "orphan");
+  json_builder_add_boolean_value (builder, shmlens_segment_get_n_processes (segment) == 0);
+
+  if (kind == SHMLENS_SEGMENT_KIND_SYSV)
+    {
+      add_int (builder, "id", shmlens_segment_get_shmid (segment));
+      add_int (builder, "key", shmlens_segment_get_key (segment));
+      add_int (builder, "perms", shmlens_segment_get_sysv_perms (segment));
+      json_builder_set_member_name (builder, "marked_for_removal");
+      json_builder_add_boolean_value (builder, shmlens_segment_is_marked_for_removal (segment));
+      json_builder_set_member_name (builder, "locked");
+      json_builder_add_boolean_value (builder, shmlens_segment_is_locked (segment));
+      add_int (builder, "creator_pid", shmlens_segment_get_creator_pid (segment));
+      add_int (builder, "last_pid", shmlens_segment_get_last_pid (segment));
+      add_int (builder, "nattch", shmlens_segment_get_nattch (segment));
+      add_int (builder, "cuid", shmlens_segment_get_cuid (segment));
+      add_int (builder, "cgid", shmlens_segment_get_cgid (segment));
+      add_int (builder, "atime", shmlens_segment_get_atime (segment));
+      add_int (builder, "dtime", shmlens_segment_get_dtime (segment));
+      add_int (builder, "ctime", shmlens_segment_get_ctime (segment));
+      add_int (builder, "swap", (gint64) shmlens_segment_get_swap (segment));
+    }
+  else
+    {
+      add_int (builder, "mtime", shmlens_segment_get_mtime (segment));
+      add_int (builder, "ctime", shmlens_segment_get_ctime (segment));
+      add_int (builder, "device", (gint64) shmlens_segment_get_device (segment));
+      add_int (builder, "inode", (gint64) shmlens_segment_get_inode (segment));
+    }
+
+  if (kind == SHMLENS_SEGMENT_KIND_MEMFD || kind == SHMLENS_SEGMENT_KIND_ANON)
+    {
+      add_int (builder, "pid", shmlens_segment_get_pid (segment));
+      if (shmlens_segment_get_fd (segment) >= 0)
+        add_int (builder, "fd", shmlens_segment_get_fd (segment));
+      else
+        add_address (builder, "address", shmlens_segment_get_address (segment));
+    }
+
+  if (with_attachments)
+    {
+      GPtrArray *attachments = shmlens_segment_get_attachments (segment);
+
+      json_builder_set_member_name (builder, "attachments");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < attachments->len; i++)
+        {
+          const ShmlensAttachment *a = g_ptr_array_index (attachments, i);
+          g_autofree char *command = shmlens_escape (a->command, -1);
+
+          json_builder_begin_object (builder);
+          add_int (builder, "pid", a->pid);
+          add_string (builder, "command", command);
+          add_int (builder, "uid", a->uid);
+          add_string (builder, "how", a->how == SHMLENS_ATTACHMENT_MAPS ? "maps" : "holds");
+          if (a->how == SHMLENS_ATTACHMENT_MAPS)
+            {
+              add_address (builder, "start", a->start);
+              add_address (builder, "end", a->end);
+              add_int (builder, "offset", (gint64) a->offset);
+            }
+          else
+            add_int (builder, "fd", a->fd);
+          add_string (builder, "perms", a->perms);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+    }
+
+  json_builder_end_object (builder);
+}
+
+/* Prints a JSON document (pretty, with a final newline) to stdout. */
+gboolean
+shmlens_cli_print_json (JsonBuilder  *builder,
+                        gboolean      pretty,
+                        GError      **error)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+  gsize length;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, pretty);
+  text = json_generator_to_data (generator, &length);
+  if (!shmlens_cli_write_all (STDOUT_FILENO, text, length, error))
+    return FALSE;
+  return shmlens_cli_write_all (STDOUT_FILENO, "\n", 1, error);
+}
+
+char *
+shmlens_cli_format_mode (guint mode)
+{
+  return g_strdup_printf ("%04o", mode & 07777);
+}
+
+char *
+shmlens_cli_format_size (guint64 size)
+{
+  if (size < 1024)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT " B", size);
+  return g_format_size_full (size, G_FORMAT_SIZE_IEC_UNITS);
+}

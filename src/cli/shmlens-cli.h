@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* shmlens-cli.h: what the commands of shmlens-cli share. */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "shmlens-segment.h"
+
+G_BEGIN_DECLS
+
+/* Exit statuses, as documented in shmlens-cli(1). */
+#define SHMLENS_CLI_EXIT_OK 0
+#define SHMLENS_CLI_EXIT_ERROR 1
+#define SHMLENS_CLI_EXIT_USAGE 2
+
+typedef int (*ShmlensCliCommand) (int argc, char **argv);
+
+int shmlens_cli_list  (int argc, char **argv);
+int shmlens_cli_info  (int argc, char **argv);
+int shmlens_cli_dump  (int argc, char **argv);
+int shmlens_cli_watch (int argc, char **argv);
+
+/* Parses the command's options; on a usage error prints it and returns FALSE. */
+gboolean        shmlens_cli_parse_options (GOptionContext  *context,
+                                           const char      *command,
+                                           int             *argc,
+                                           char          ***argv);
+int             shmlens_cli_usage_error   (const char      *command,
+                                           const char      *format,
+                                           ...) G_GNUC_PRINTF (2, 3);
+int             shmlens_cli_fail          (GError          *error);
+ShmlensSegment *shmlens_cli_resolve       (const char      *text,
+                                           gboolean         with_attachments,
+                                           GError         **error);
+gboolean        shmlens_cli_parse_size    (const char      *option,
+                                           const char      *text,
+                                           guint64         *value,
+                                           GError         **error);
+gboolean        shmlens_cli_write_all     (int              fd,
+                                           const void      *data,
+                                           gsize            length,
+                                           GError         **error);
+
+const char     *shmlens_cli_user_name     (guint            uid);
+void            shmlens_cli_build_segment_json (JsonBuilder    *builder,
+                                                ShmlensSegment *segment,
+                                                gboolean        with_attachments);
+gboolean        shmlens_cli_print_json    (JsonBuilder     *builder,
+                                           gboolean         pretty,
+                                           GError         **error);
+char           *shmlens_cli_format_mode   (guint            mode);
+char           *shmlens_cli_format_size   (guint64          size);
+
+G_END_DECLS

@@ -1,0 +1,482 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* shmlens-attachments.c: one pass over /proc that finds who maps or holds what.
+ *
+ * For every process: its mappings (/proc/PID/maps) and its descriptors
+ * (/proc/PID/fd). A mapping or descriptor is kept when it reaches shared memory —
+ * /dev/shm, System V (/SYSVkey, whose inode is the shmid), memfd, shared anonymous
+ * memory (/dev/zero (deleted) with the s flag) — or a file the caller asked about.
+ * Segments are matched by identity (device and inode, or shmid), never by name.
+ *
+ * The same pass collects the memfds and the shared anonymous memory it meets, since
+ * those segments exist only through the processes that hold them. Processes that exit
+ * while we read them, or that we may not inspect, are skipped and counted. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "shmlens-attachments.h"
+#include "shmlens-proc.h"
+#include "shmlens-segment-private.h"
+
+struct _ShmlensProcessScan
+{
+  GHashTable *attachments;   /* identity key → GPtrArray of ShmlensAttachment */
+  GHashTable *found;         /* identity key → ShmlensSegment (memfd, anon) */
+  GPtrArray *found_order;    /* the found segments in discovery order */
+  GHashTable *wanted_files;  /* identity keys of plain files asked about */
+  guint skipped;
+};
+
+static char *
+identity_key (dev_t  device,
+              guint64 inode)
+{
+  return g_strdup_printf ("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT, (guint64) device, inode);
+}
+
+static char *
+sysv_identity_key (int shmid)
+{
+  return g_strdup_printf ("sysv:%d", shmid);
+}
+
+ShmlensProcessScan *
+shmlens_process_scan_new (void)
+{
+  ShmlensProcessScan *scan = g_new0 (ShmlensProcessScan, 1);
+
+  scan->attachments = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) g_ptr_array_unref);
+  scan->found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  scan->found_order = g_ptr_array_new_with_free_func (g_object_unref);
+  scan->wanted_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return scan;
+}
+
+void
+shmlens_process_scan_free (ShmlensProcessScan *scan)
+{
+  if (scan == NULL)
+    return;
+  g_hash_table_unref (scan->attachments);
+  g_hash_table_unref (scan->found);
+  g_ptr_array_unref (scan->found_order);
+  g_hash_table_unref (scan->wanted_files);
+  g_free (scan);
+}
+
+/* Plain files are matched only when asked for: indexing every mapped library of
+ * every process would cost far more than the segments do. */
+void
+shmlens_process_scan_want_file (ShmlensProcessScan *scan,
+                                dev_t               device,
+                                ino_t               inode)
+{
+  g_hash_table_add (scan->wanted_files, identity_key (device, inode));
+}
+
+static void
+add_attachment (ShmlensProcessScan *scan,
+                char               *key,
+                ShmlensAttachment  *attachment)
+{
+  GPtrArray *list = g_hash_table_lookup (scan->attachments, key);
+
+  if (list == NULL)
+    {
+      list = g_ptr_array_new_with_free_func ((GDestroyNotify) shmlens_attachment_free);
+      g_hash_table_insert (scan->attachments, key, list);
+    }
+  else
+    g_free (key);
+  g_ptr_array_add (list, attachment);
+}
+
+typedef struct
+{
+  int pid;
+  int dirfd;
+  guint uid;
+  char *command;   /* read on first need */
+} ProcessContext;
+
+static const char *
+process_command (ProcessContext *process)
+{
+  if (process->command == NULL)
+    {
+      process->command = shmlens_proc_read_comm (process->dirfd);
+      if (process->command == NULL)
+        process->command = g_strdup ("");
+    }
+  return process->command;
+}
+
+static ShmlensAttachment *
+new_attachment (ProcessContext       *process,
+                ShmlensAttachmentHow  how)
+{
+  ShmlensAttachment *attachment = g_new0 (ShmlensAttachment, 1);
+
+  attachment->pid = process->pid;
+  attachment->uid = process->uid;
+  attachment->command = g_strdup (process_command (process));
+  attachment->how = how;
+  attachment->fd = -1;
+  return attachment;
+}
+
+/* A memfd or shared anonymous segment seen for the first time becomes a segment of
+ * the catalog, reached through this process. A memfd is best reached through a
+ * descriptor, so a later descriptor replaces an earlier mapping as the way in. */
+static void
+note_found (ShmlensProcessScan *scan,
+            ProcessContext     *process,
+            ShmlensSegmentKind  kind,
+            const char         *key,
+            const char         *name,
+            const struct stat  *st,
+            int                 fd,
+            const ShmlensMapsLine *map)
+{
+  ShmlensSegment *segment = g_hash_table_lookup (scan->found, key);
+
+  if (segment != NULL && !(segment->fd < 0 && fd >= 0))
+    return;
+
+  if (segment == NULL)
+    {
+      segment = shmlens_segment_new (kind);
+      g_hash_table_insert (scan->found, g_strdup (key), segment);
+      g_ptr_array_add (scan->found_order, segment);
+    }
+
+  g_free (segment->name);
+  segment->name = g_strdup (name);
+  segment->pid = process->pid;
+  segment->fd = fd;
+  segment->address = map != NULL ? map->start : 0;
+  g_free (segment->path);
+  if (fd >= 0)
+    segment->path = g_strdup_printf ("/proc/%d/fd/%d", process->pid, fd);
+  else
+    segment->path = g_strdup_printf ("/proc/%d/map_files/%" G_GINT64_MODIFIER "x-%"
+                                     G_GINT64_MODIFIER "x", process->pid, map->start, map->end);
+
+  if (st != NULL)
+    {
+      segment->size = st->st_size;
+      segment->resident = (gint64) st->st_blocks * 512;
+      segment->uid = st->st_uid;
+      segment->gid = st->st_gid;
+      segment->mode = st->st_mode & 07777;
+      segment->atime = st->st_atim.tv_sec;
+      segment->mtime = st->st_mtim.tv_sec;
+      segment->ctime = st->st_ctim.tv_sec;
+      segment->device = st->st_dev;
+      segment->inode = st->st_ino;
+    }
+  else
+    {
+      /* Without map_files (root only) the mapping is all we know of the size. */
+      segment->size = map->offset + (map->end - map->start);
+      segment->resident = -1;
+      segment->uid = process->uid;
+      segment->device = map->device;
+      segment->inode = map->inode;
+    }
+}
+
+static void
+scan_maps (ShmlensProcessScan *scan,
+           ProcessContext     *process,
+           GString            *buffer)
+{
+  int saved_errno;
+  char *line, *next;
+
+  if (!shmlens_proc_read_file_at (process->dirfd, "maps", buffer, &saved_errno))
+    {
+      scan->skipped++;
+      return;
+    }
+
+  for (line = buffer->str; line != NULL && *line != '\0'; line = next)
+    {
+      ShmlensMapsLine map;
+      char *key = NULL;
+      ShmlensSegmentKind found_kind = 0;
+      g_autofree char *found_name = NULL;
+
+      next = strchr (line, '\n');
+      if (next != NULL)
+        *next++ = '\0';
+      if (!shmlens_proc_parse_maps_line (line, &map) || map.inode == 0)
+        continue;
+
+      if (g_str_has_prefix (map.path, "/SYSV"))
+        key = sysv_identity_key ((int) map.inode);
+      else if (g_str_has_prefix (map.path, "/dev/shm/"))
+        key = identity_key (map.device, map.inode);
+      else if (g_str_has_prefix (map.path, "/memfd:"))
+        {
+          key = identity_key (map.device, map.inode);
+          found_kind = SHMLENS_SEGMENT_KIND_MEMFD;
+          found_name = g_strdup (map.path + strlen ("/memfd:"));
+          shmlens_proc_strip_deleted (found_name);
+        }
+      else if (map.perms[3] == 's' && g_str_equal (map.path, "/dev/zero (deleted)"))
+        {
+          key = identity_key (map.device, map.inode);
+          found_kind = SHMLENS_SEGMENT_KIND_ANON;
+          found_name = g_strdup (process_command (process));
+        }
+      else if (g_hash_table_size (scan->wanted_files) > 0)
+        {
+          key = identity_key (map.device, map.inode);
+          if (!g_hash_table_contains (scan->wanted_files, key))
+            g_clear_pointer (&key, g_free);
+        }
+
+      if (key == NULL)
+        continue;
+
+      if (found_kind != 0 && !g_hash_table_contains (scan->found, key))
+        {
+          g_autofree char *map_file = g_strdup_printf ("map_files/%" G_GINT64_MODIFIER "x-%"
+                                                       G_GINT64_MODIFIER "x", map.start, map.end);
+          struct stat st;
+          gboolean have_stat = fstatat (process->dirfd, map_file, &st, 0) == 0;
+          note_found (scan, process, found_kind, key, found_name, have_stat ? &st : NULL, -1,
+                      &map);
+        }
+
+      ShmlensAttachment *attachment = new_attachment (process, SHMLENS_ATTACHMENT_MAPS);
+      attachment->start = map.start;
+      attachment->end = map.end;
+      attachment->offset = map.offset;
+      memcpy (attachment->perms, map.perms, sizeof attachment->perms);
+      add_attachment (scan, key, attachment);
+    }
+}
+
+static void
+scan_fds (ShmlensProcessScan *scan,
+          ProcessContext     *process)
+{
+  int fd_dirfd = openat (process->dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *dir;
+  struct dirent *entry;
+
+  if (fd_dirfd < 0)
+    {
+      /* maps was readable, fds are not (another user's process): the mappings
+       * are still worth having, and the process counts as skipped */
+      scan->skipped++;
+      return;
+    }
+  dir = fdopendir (fd_dirfd);
+  if (dir == NULL)
+    {
+      close (fd_dirfd);
+      scan->skipped++;
+      return;
+    }
+
+  while ((entry = readdir (dir)) != NULL)
+    {
+      char target[4096];
+      gssize len;
+      struct stat st, link_st;
+      ShmlensSegmentKind found_kind = 0;
+      g_autofree char *found_name = NULL;
+      char *key;
+
+      if (entry->d_name[0] == '.')
+        continue;
+      len = readlinkat (fd_dirfd, entry->d_name, target, sizeof target - 1);
+      if (len <= 0)
+        continue;
+      target[len] = '\0';
+
+      if (g_str_has_prefix (target, "/memfd:"))
+        {
+          found_kind = SHMLENS_SEGMENT_KIND_MEMFD;
+          found_name = g_strdup (target + strlen ("/memfd:"));
+          shmlens_proc_strip_deleted (found_name);
+        }
+      else if (!g_str_has_prefix (target, "/dev/shm/") &&
+               !(target[0] == '/' && g_hash_table_size (scan->wanted_files) > 0))
+        continue;
+
+      if (fstatat (fd_dirfd, entry->d_name, &st, 0) != 0 || !S_ISREG (st.st_mode))
+        continue;
+      key = identity_key (st.st_dev, st.st_ino);
+      if (found_kind == 0 && !g_str_has_prefix (target, "/dev/shm/") &&
+          !g_hash_table_contains (scan->wanted_files, key))
+        {
+          g_free (key);
+          continue;
+        }
+
+      int fd = atoi (entry->d_name);
+      if (found_kind != 0)
+        note_found (scan, process, found_kind, key, found_name, &st, fd, NULL);
+
+      ShmlensAttachment *attachment = new_attachment (process, SHMLENS_ATTACHMENT_HOLDS);
+      attachment->fd = fd;
+      /* The link's own mode tells how the descriptor was opened. */
+      if (fstatat (fd_dirfd, entry->d_name, &link_st, AT_SYMLINK_NOFOLLOW) == 0)
+        {
+          attachment->perms[0] = (link_st.st_mode & S_IRUSR) ? 'r' : '-';
+          attachment->perms[1] = (link_st.st_mode & S_IWUSR) ? 'w' : '-';
+          attachment->perms[2] = '-';
+          attachment->perms[3] = 's';
+        }
+      else
+        memcpy (attachment->perms, "----", 5);
+      add_attachment (scan, key, attachment);
+    }
+
+  closedir (dir);
+}
+
+static void
+scan_process (ShmlensProcessScan *scan,
+              int                 proc_dirfd,
+              int                 pid,
+              GString            *buffer)
+{
+  char name[32];
+  struct stat st;
+  ProcessContext process = { .pid = pid, .dirfd = -1 };
+
+  g_snprintf (name, sizeof name, "%d", pid);
+  process.dirfd = openat (proc_dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (process.dirfd < 0)
+    {
+      scan->skipped++;
+      return;
+    }
+  if (fstat (process.dirfd, &st) != 0)
+    {
+      close (process.dirfd);
+      scan->skipped++;
+      return;
+    }
+  process.uid = st.st_uid;
+
+  scan_maps (scan, &process, buffer);
+  scan_fds (scan, &process);
+
+  close (process.dirfd);
+  g_free (process.command);
+}
+
+/**
+ * shmlens_process_scan_run:
+ * @scan: a scan
+ * @only_pid: a process to scan alone, or -1 for all
+ *
+ * Reads every process once. Kernel threads have empty maps and are cheap.
+ */
+void
+shmlens_process_scan_run (ShmlensProcessScan *scan,
+                          int                 only_pid)
+{
+  g_autoptr(GString) buffer = g_string_sized_new (65536);
+  int proc_dirfd = open ("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *dir;
+  struct dirent *entry;
+
+  if (proc_dirfd < 0)
+    return;
+
+  if (only_pid > 0)
+    {
+      scan_process (scan, proc_dirfd, only_pid, buffer);
+      close (proc_dirfd);
+      return;
+    }
+
+  dir = fdopendir (proc_dirfd);
+  if (dir == NULL)
+    {
+      close (proc_dirfd);
+      return;
+    }
+  while ((entry = readdir (dir)) != NULL)
+    {
+      char *end;
+      long pid;
+
+      if (!g_ascii_isdigit (entry->d_name[0]))
+        continue;
+      pid = strtol (entry->d_name, &end, 10);
+      if (*end != '\0' || pid <= 0)
+        continue;
+      scan_process (scan, dirfd (dir), (int) pid, buffer);
+    }
+  closedir (dir);
+}
+
+static char *
+segment_key (ShmlensSegment *segment)
+{
+  if (segment->kind == SHMLENS_SEGMENT_KIND_SYSV)
+    return sysv_identity_key (segment->shmid);
+  return identity_key (segment->device, segment->inode);
+}
+
+/**
+ * shmlens_process_scan_attach:
+ * @scan: a scan that has run
+ * @segment: a segment
+ *
+ * Gives @segment the attachments the scan found for its identity.
+ */
+void
+shmlens_process_scan_attach (ShmlensProcessScan *scan,
+                             ShmlensSegment     *segment)
+{
+  g_autofree char *key = segment_key (segment);
+  GPtrArray *list = g_hash_table_lookup (scan->attachments, key);
+
+  shmlens_segment_clear_attachments (segment);
+  segment->attachments_known = TRUE;
+  if (list == NULL)
+    return;
+  for (guint i = 0; i < list->len; i++)
+    shmlens_segment_add_attachment (segment, shmlens_attachment_copy (g_ptr_array_index (list, i)));
+}
+
+/**
+ * shmlens_process_scan_get_found:
+ * @scan: a scan that has run
+ *
+ * Returns: (transfer none) (element-type ShmlensSegment): the memfd and shared
+ *   anonymous segments met, with their attachments
+ */
+GPtrArray *
+shmlens_process_scan_get_found (ShmlensProcessScan *scan)
+{
+  for (guint i = 0; i < scan->found_order->len; i++)
+    {
+      ShmlensSegment *segment = g_ptr_array_index (scan->found_order, i);
+      if (!segment->attachments_known)
+        shmlens_process_scan_attach (scan, segment);
+    }
+  return scan->found_order;
+}
+
+guint
+shmlens_process_scan_get_skipped (ShmlensProcessScan *scan)
+{
+  return scan->skipped;
+}

@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* shmlens-catalog.c: every segment on the machine, as a live GListModel.
+ *
+ * A refresh takes a new snapshot from every source and one pass over /proc, then
+ * merges it into the model: segments keep their objects (and so a view keeps its
+ * selection) for as long as their identity lives; removed ones leave, new ones are
+ * appended, and changed ones are updated in place and announced with
+ * ::segment-changed. */
+#include "config.h"
+
+#include <gio/gio.h>
+
+#include "shmlens-attachments.h"
+#include "shmlens-catalog.h"
+#include "shmlens-sources-private.h"
+
+struct _ShmlensCatalog
+{
+  GObject parent_instance;
+
+  guint kinds;
+  GPtrArray *segments;     /* of ShmlensSegment, in model order */
+  guint skipped_processes;
+};
+
+enum
+{
+  PROP_0,
+  PROP_KINDS,
+  N_PROPS
+};
+
+enum
+{
+  SEGMENT_CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static GType
+shmlens_catalog_get_item_type (GListModel *model)
+{
+  return SHMLENS_TYPE_SEGMENT;
+}
+
+static guint
+shmlens_catalog_get_n_items (GListModel *model)
+{
+  return SHMLENS_CATALOG (model)->segments->len;
+}
+
+static gpointer
+shmlens_catalog_get_item (GListModel *model,
+                          guint       position)
+{
+  ShmlensCatalog *self = SHMLENS_CATALOG (model);
+
+  if (position >= self->segments->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->segments, position));
+}
+
+static void
+shmlens_catalog_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = shmlens_catalog_get_item_type;
+  iface->get_n_items = shmlens_catalog_get_n_items;
+  iface->get_item = shmlens_catalog_get_item;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ShmlensCatalog, shmlens_catalog, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      shmlens_catalog_list_model_init))
+
+static void
+shmlens_catalog_finalize (GObject *object)
+{
+  ShmlensCatalog *self = SHMLENS_CATALOG (object);
+
+  g_clear_pointer (&self->segments, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (shmlens_catalog_parent_class)->finalize (object);
+}
+
+static void
+shmlens_catalog_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  ShmlensCatalog *self = SHMLENS_CATALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_KINDS:
+      g_value_set_uint (value, self->kinds);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+shmlens_catalog_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  ShmlensCatalog *self = SHMLENS_CATALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_KINDS:
+      shmlens_catalog_set_kinds (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+shmlens_catalog_class_init (ShmlensCatalogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = shmlens_catalog_finalize;
+  object_class->get_property = shmlens_catalog_get_property;
+  object_class->set_property = shmlens_catalog_set_property;
+
+  /**
+   * ShmlensCatalog:kinds:
+   *
+   * The set of #ShmlensSegmentKind bits to list. Takes effect at the next refresh.
+   */
+  properties[PROP_KINDS] =
+    g_param_spec_uint ("kinds", NULL, NULL, 0, G_MAXUINT, SHMLENS_SEGMENT_KINDS_DEFAULT,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * ShmlensCatalog::segment-changed:
+   * @catalog: the catalog
+   * @segment: a segment whose metadata or holders changed
+   */
+  signals[SEGMENT_CHANGED] =
+    g_signal_new ("segment-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, SHMLENS_TYPE_SEGMENT);
+}
+
+static void
+shmlens_catalog_init (ShmlensCatalog *self)
+{
+  self->kinds = SHMLENS_SEGMENT_KINDS_DEFAULT;
+  self->segments = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+/**
+ * shmlens_catalog_new:
+ * @kinds: the #ShmlensSegmentKind bits to list
+ *
+ * The catalog is empty until the first shmlens_catalog_refresh().
+ *
+ * Returns: (transfer full): a new catalog
+ */
+ShmlensCatalog *
+shmlens_catalog_new (guint kinds)
+{
+  return g_object_new (SHMLENS_TYPE_CATALOG, "kinds", kinds, NULL);
+}
+
+guint
+shmlens_catalog_get_kinds (ShmlensCatalog *self)
+{
+  g_return_val_if_fail (SHMLENS_IS_CATALOG (self), 0);
+  return self->kinds;
+}
+
+void
+shmlens_catalog_set_kinds (ShmlensCatalog *self,
+                           guint           kinds)
+{
+  g_return_if_fail (SHMLENS_IS_CATALOG (self));
+
+  if (self->kinds == kinds)
+    return;
+  self->kinds = kinds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KINDS]);
+}
+
+/**
+ * shmlens_catalog_get_skipped_processes:
+ * @self: a catalog
+ *
+ * Returns: how many processes the last refresh could not inspect (they exited while
+ *   being read, or belong to another user); their attachments are missing
+ */
+guint
+shmlens_catalog_get_skipped_processes (ShmlensCatalog *self)
+{
+  g_return_val_if_fail (SHMLENS_IS_CATALOG (self), 0);
+  return self->skipped_processes;
+}
+
+static char *
+identity_of (ShmlensSegment *segment)
+{
+  if (shmlens_segment_get_kind (segment) == SHMLENS_SEGMENT_KIND_SYSV)
+    return g_strdup_printf ("sysv:%d", shmlens_segment_get_shmid (segment));
+  return g_strdup_printf ("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT,
+                          (guint64) shmlens_segment_get_device (segment),
+                          (guint64) shmlens_segment_get_inode (segment));
+}
+
+static void
+take_all (GPtrArray *into,
+          GPtrArray *from)
+{
+  for (guint i = 0; i < from->len; i++)
+    g_ptr_array_add (into, g_object_ref (g_ptr_array_index (from, i)));
+}
+
+/**
+ * shmlens_catalog_refresh:
+ * @self: a catalog
+ * @error: return location for an error
+ *
+ * Takes a new snapshot of the machine's segments and merges it into the model.
+ * A process that cannot be inspected is skipped and counted, never an error; only a
+ * source that cannot be read at all (/dev/shm, /proc/sysvipc/shm) is.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+shmlens_catalog_refresh (ShmlensCatalog  *self,
+                         GError         **error)
+{
+  g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(ShmlensProcessScan) scan = shmlens_process_scan_new ();
+  g_autoptr(GHashTable) by_identity = NULL;
+  guint old_len;
+
+  g_return_val_if_fail (SHMLENS_IS_CATALOG (self), FALSE);
+
+  if (self->kinds & SHMLENS_SEGMENT_KIND_POSIX)
+    {
+      g_autoptr(GPtrArray) posix = shmlens_sources_posix_list (error);
+      if (posix == NULL)
+        return FALSE;
+      take_all (fresh, posix);
+    }
+  if (self->kinds & SHMLENS_SEGMENT_KIND_SYSV)
+    {
+      g_autoptr(GPtrArray) sysv = shmlens_sources_sysv_list (error);
+      if (sysv == NULL)
+        return FALSE;
+      take_all (fresh, sysv);
+    }
+
+  shmlens_process_scan_run (scan, -1);
+  self->skipped_processes = shmlens_process_scan_get_skipped (scan);
+
+  for (guint i = 0; i < fresh->len; i++)
+    shmlens_process_scan_attach (scan, g_ptr_array_index (fresh, i));
+
+  GPtrArray *found = shmlens_process_scan_get_found (scan);
+  for (guint i = 0; i < found->len; i++)
+    {
+      ShmlensSegment *segment = g_ptr_array_index (found, i);
+      if (self->kinds & shmlens_segment_get_kind (segment))
+        g_ptr_array_add (fresh, g_object_ref (segment));
+    }
+
+  /* Merge: keep the objects of segments that still exist. */
+  by_identity = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < fresh->len; i++)
+    g_hash_table_insert (by_identity, identity_of (g_ptr_array_index (fresh, i)),
+                         g_ptr_array_index (fresh, i));
+
+  for (guint i = self->segments->len; i > 0; i--)
+    {
+      ShmlensSegment *old = g_ptr_array_index (self->segments, i - 1);
+      g_autofree char *key = identity_of (old);
+      ShmlensSegment *newer = g_hash_table_lookup (by_identity, key);
+
+      if (newer != NULL && shmlens_segment_get_kind (newer) == shmlens_segment_get_kind (old))
+        {
+          g_hash_table_remove (by_identity, key);
+          if (shmlens_segment_update_from (old, newer))
+            g_signal_emit (self, signals[SEGMENT_CHANGED], 0, old);
+        }
+      else
+        {
+          g_ptr_array_remove_index (self->segments, i - 1);
+          g_list_model_items_changed (G_LIST_MODEL (self), i - 1, 1, 0);
+        }
+    }
+
+  old_len = self->segments->len;
+  for (guint i = 0; i < fresh->len; i++)
+    {
+      ShmlensSegment *segment = g_ptr_array_index (fresh, i);
+      g_autofree char *key = identity_of (segment);
+      if (g_hash_table_contains (by_identity, key))
+        g_ptr_array_add (self->segments, g_object_ref (segment));
+    }
+  if (self->segments->len > old_len)
+    g_list_model_items_changed (G_LIST_MODEL (self), old_len, 0, self->segments->len - old_len);
+
+  return TRUE;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* shmlens-error.h: the error domain for failures no GIOError code describes. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define SHMLENS_ERROR (shmlens_error_quark ())
+
+/**
+ * ShmlensError:
+ * @SHMLENS_ERROR_INVALID_REF: a segment reference could not be parsed
+ * @SHMLENS_ERROR_NOT_REGULAR: the object is not a regular file (FIFO, device, symlink…)
+ * @SHMLENS_ERROR_WOULD_DESTROY: reading would destroy the segment (System V with
+ *   kernel.shm_rmid_forced=1 and no attachment)
+ * @SHMLENS_ERROR_UNSUPPORTED: the operation is not possible for this kind of segment
+ * @SHMLENS_ERROR_PARSE: a kernel interface printed something we do not understand
+ * @SHMLENS_ERROR_REMOVED: the segment no longer exists
+ */
+typedef enum
+{
+  SHMLENS_ERROR_INVALID_REF,
+  SHMLENS_ERROR_NOT_REGULAR,
+  SHMLENS_ERROR_WOULD_DESTROY,
+  SHMLENS_ERROR_UNSUPPORTED,
+  SHMLENS_ERROR_PARSE,
+  SHMLENS_ERROR_REMOVED,
+} ShmlensError;
+
+GQuark shmlens_error_quark (void);
+
+G_END_DECLS

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* shmlens-test-util.c: real segments and processes for the library tests. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "shmlens-ref.h"
+#include "shmlens-test-util.h"
+
+char *
+shmlens_test_posix_create (const char   *prefix,
+                           const guint8 *data,
+                           gsize         size)
+{
+  static guint counter;
+  char *name = g_strdup_printf ("shmlens-test-%s-%d-%u", prefix, (int) getpid (), counter++);
+  g_autofree char *path = g_strconcat ("/dev/shm/", name, NULL);
+  int fd = open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, size), ==, 0);
+  if (data != NULL)
+    g_assert_cmpint (pwrite (fd, data, size, 0), ==, (gssize) size);
+  close (fd);
+  return name;
+}
+
+void
+shmlens_test_posix_remove (const char *name)
+{
+  g_autofree char *path = g_strconcat ("/dev/shm/", name, NULL);
+  unlink (path);
+}
+
+void
+shmlens_test_posix_write (const char *name,
+                          guint64     offset,
+                          const void *data,
+                          gsize       length)
+{
+  g_autofree char *path = g_strconcat ("/dev/shm/", name, NULL);
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pwrite (fd, data, length, offset), ==, (gssize) length);
+  close (fd);
+}
+
+ShmlensSegment *
+shmlens_test_resolve (const char *ref_text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShmlensRef) ref = shmlens_ref_parse (ref_text, &error);
+  g_assert_no_error (error);
+  ShmlensSegment *segment = shmlens_ref_resolve (ref, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (segment);
+  return segment;
+}
+
+GBytes *
+shmlens_test_posix_bytes (const char *name)
+{
+  g_autofree char *path = g_strconcat ("/dev/shm/", name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, length);
+}
