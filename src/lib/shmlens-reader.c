@@ -380,6 +380,10 @@ shmlens_reader_read (ShmlensReader  *self,
   g_return_val_if_fail (buffer != NULL || length == 0, -1);
 
   length = MIN (length, (gsize) G_MAXSSIZE);
+  /* No segment reaches past what off_t can address: there is nothing to read. */
+  if (offset >= (guint64) G_MAXINT64)
+    return 0;
+  length = MIN (length, (guint64) G_MAXINT64 - offset);
 
   if (self->fd < 0 && self->shm_addr == NULL)
     {
