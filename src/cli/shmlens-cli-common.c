@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
-#include <json-glib/json-glib.h>
 
 #include "shmlens-cli.h"
+#include "shmlens-cli-json.h"
 #include "shmlens-escape.h"
 #include "shmlens-ref.h"
 
@@ -161,147 +161,146 @@ shmlens_cli_user_name (guint uid)
 }
 
 static void
-add_int (JsonBuilder *builder,
-         const char  *member,
-         gint64       value)
+add_int (ShmlensJsonWriter *json,
+         const char        *member,
+         gint64             value)
 {
-  json_builder_set_member_name (builder, member);
-  json_builder_add_int_value (builder, value);
+  shmlens_json_writer_member (json, member);
+  shmlens_json_writer_int (json, value);
 }
 
 static void
-add_string (JsonBuilder *builder,
-            const char  *member,
-            const char  *value)
+add_string (ShmlensJsonWriter *json,
+            const char        *member,
+            const char        *value)
 {
-  json_builder_set_member_name (builder, member);
-  json_builder_add_string_value (builder, value);
+  shmlens_json_writer_member (json, member);
+  shmlens_json_writer_string (json, value);
 }
 
 static void
-add_address (JsonBuilder *builder,
-             const char  *member,
-             guint64      value)
+add_boolean (ShmlensJsonWriter *json,
+             const char        *member,
+             gboolean           value)
 {
-  g_autofree char *text = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", value);
-  add_string (builder, member, text);
+  shmlens_json_writer_member (json, member);
+  shmlens_json_writer_boolean (json, value);
+}
+
+static void
+add_address (ShmlensJsonWriter *json,
+             const char        *member,
+             guint64            value)
+{
+  char text[32];
+  g_snprintf (text, sizeof text, "0x%" G_GINT64_MODIFIER "x", value);
+  add_string (json, member, text);
 }
 
 /* The members every output of a segment shares: `list --json` and `info --json`.
  * Addresses are strings ("0x7f…") because JSON numbers lose precision past 2^53. */
 void
-shmlens_cli_build_segment_json (JsonBuilder    *builder,
-                                ShmlensSegment *segment,
-                                gboolean        with_attachments)
+shmlens_cli_write_segment_json (ShmlensJsonWriter *json,
+                                ShmlensSegment    *segment,
+                                gboolean           with_attachments)
 {
   g_autofree char *ref = shmlens_segment_dup_ref (segment);
   g_autofree char *name = shmlens_segment_dup_display_name (segment);
   ShmlensSegmentKind kind = shmlens_segment_get_kind (segment);
 
-  json_builder_begin_object (builder);
-  add_string (builder, "ref", ref);
-  add_string (builder, "kind", shmlens_segment_kind_to_string (kind));
-  add_string (builder, "name", name);
-  add_int (builder, "size", (gint64) shmlens_segment_get_size (segment));
-  json_builder_set_member_name (builder, "resident");
+  shmlens_json_writer_begin_object (json);
+  add_string (json, "ref", ref);
+  add_string (json, "kind", shmlens_segment_kind_to_string (kind));
+  add_string (json, "name", name);
+  add_int (json, "size", (gint64) shmlens_segment_get_size (segment));
+  shmlens_json_writer_member (json, "resident");
   if (shmlens_segment_get_resident (segment) >= 0)
-    json_builder_add_int_value (builder, shmlens_segment_get_resident (segment));
+    shmlens_json_writer_int (json, shmlens_segment_get_resident (segment));
   else
-    json_builder_add_null_value (builder);
-  add_int (builder, "uid", shmlens_segment_get_uid (segment));
-  add_int (builder, "gid", shmlens_segment_get_gid (segment));
-  add_string (builder, "owner", shmlens_cli_user_name (shmlens_segment_get_uid (segment)));
-  add_int (builder, "mode", shmlens_segment_get_mode (segment));
-  add_int (builder, "attached", shmlens_segment_get_n_processes (segment));
-  json_builder_set_member_name (builder, "orphan");
-  json_builder_add_boolean_value (builder, shmlens_segment_get_n_processes (segment) == 0);
+    shmlens_json_writer_null (json);
+  add_int (json, "uid", shmlens_segment_get_uid (segment));
+  add_int (json, "gid", shmlens_segment_get_gid (segment));
+  add_string (json, "owner", shmlens_cli_user_name (shmlens_segment_get_uid (segment)));
+  add_int (json, "mode", shmlens_segment_get_mode (segment));
+  add_int (json, "attached", shmlens_segment_get_n_processes (segment));
+  add_boolean (json, "orphan", shmlens_segment_get_n_processes (segment) == 0);
 
   if (kind == SHMLENS_SEGMENT_KIND_SYSV)
     {
-      add_int (builder, "id", shmlens_segment_get_shmid (segment));
-      add_int (builder, "key", shmlens_segment_get_key (segment));
-      add_int (builder, "perms", shmlens_segment_get_sysv_perms (segment));
-      json_builder_set_member_name (builder, "marked_for_removal");
-      json_builder_add_boolean_value (builder, shmlens_segment_is_marked_for_removal (segment));
-      json_builder_set_member_name (builder, "locked");
-      json_builder_add_boolean_value (builder, shmlens_segment_is_locked (segment));
-      add_int (builder, "creator_pid", shmlens_segment_get_creator_pid (segment));
-      add_int (builder, "last_pid", shmlens_segment_get_last_pid (segment));
-      add_int (builder, "nattch", shmlens_segment_get_nattch (segment));
-      add_int (builder, "cuid", shmlens_segment_get_cuid (segment));
-      add_int (builder, "cgid", shmlens_segment_get_cgid (segment));
-      add_int (builder, "atime", shmlens_segment_get_atime (segment));
-      add_int (builder, "dtime", shmlens_segment_get_dtime (segment));
-      add_int (builder, "ctime", shmlens_segment_get_ctime (segment));
-      add_int (builder, "swap", (gint64) shmlens_segment_get_swap (segment));
+      add_int (json, "id", shmlens_segment_get_shmid (segment));
+      add_int (json, "key", shmlens_segment_get_key (segment));
+      add_int (json, "perms", shmlens_segment_get_sysv_perms (segment));
+      add_boolean (json, "marked_for_removal", shmlens_segment_is_marked_for_removal (segment));
+      add_boolean (json, "locked", shmlens_segment_is_locked (segment));
+      add_int (json, "creator_pid", shmlens_segment_get_creator_pid (segment));
+      add_int (json, "last_pid", shmlens_segment_get_last_pid (segment));
+      add_int (json, "nattch", shmlens_segment_get_nattch (segment));
+      add_int (json, "cuid", shmlens_segment_get_cuid (segment));
+      add_int (json, "cgid", shmlens_segment_get_cgid (segment));
+      add_int (json, "atime", shmlens_segment_get_atime (segment));
+      add_int (json, "dtime", shmlens_segment_get_dtime (segment));
+      add_int (json, "ctime", shmlens_segment_get_ctime (segment));
+      add_int (json, "swap", (gint64) shmlens_segment_get_swap (segment));
     }
   else
     {
-      add_int (builder, "mtime", shmlens_segment_get_mtime (segment));
-      add_int (builder, "ctime", shmlens_segment_get_ctime (segment));
-      add_int (builder, "device", (gint64) shmlens_segment_get_device (segment));
-      add_int (builder, "inode", (gint64) shmlens_segment_get_inode (segment));
+      add_int (json, "mtime", shmlens_segment_get_mtime (segment));
+      add_int (json, "ctime", shmlens_segment_get_ctime (segment));
+      add_int (json, "device", (gint64) shmlens_segment_get_device (segment));
+      add_int (json, "inode", (gint64) shmlens_segment_get_inode (segment));
     }
 
   if (kind == SHMLENS_SEGMENT_KIND_MEMFD || kind == SHMLENS_SEGMENT_KIND_ANON)
     {
-      add_int (builder, "pid", shmlens_segment_get_pid (segment));
+      add_int (json, "pid", shmlens_segment_get_pid (segment));
       if (shmlens_segment_get_fd (segment) >= 0)
-        add_int (builder, "fd", shmlens_segment_get_fd (segment));
+        add_int (json, "fd", shmlens_segment_get_fd (segment));
       else
-        add_address (builder, "address", shmlens_segment_get_address (segment));
+        add_address (json, "address", shmlens_segment_get_address (segment));
     }
 
   if (with_attachments)
     {
       GPtrArray *attachments = shmlens_segment_get_attachments (segment);
 
-      json_builder_set_member_name (builder, "attachments");
-      json_builder_begin_array (builder);
+      shmlens_json_writer_member (json, "attachments");
+      shmlens_json_writer_begin_array (json);
       for (guint i = 0; i < attachments->len; i++)
         {
           const ShmlensAttachment *a = g_ptr_array_index (attachments, i);
           g_autofree char *command = shmlens_escape (a->command, -1);
 
-          json_builder_begin_object (builder);
-          add_int (builder, "pid", a->pid);
-          add_string (builder, "command", command);
-          add_int (builder, "uid", a->uid);
-          add_string (builder, "how", a->how == SHMLENS_ATTACHMENT_MAPS ? "maps" : "holds");
+          shmlens_json_writer_begin_object (json);
+          add_int (json, "pid", a->pid);
+          add_string (json, "command", command);
+          add_int (json, "uid", a->uid);
+          add_string (json, "how", a->how == SHMLENS_ATTACHMENT_MAPS ? "maps" : "holds");
           if (a->how == SHMLENS_ATTACHMENT_MAPS)
             {
-              add_address (builder, "start", a->start);
-              add_address (builder, "end", a->end);
-              add_int (builder, "offset", (gint64) a->offset);
+              add_address (json, "start", a->start);
+              add_address (json, "end", a->end);
+              add_int (json, "offset", (gint64) a->offset);
             }
           else
-            add_int (builder, "fd", a->fd);
-          add_string (builder, "perms", a->perms);
-          json_builder_end_object (builder);
+            add_int (json, "fd", a->fd);
+          add_string (json, "perms", a->perms);
+          shmlens_json_writer_end_object (json);
         }
-      json_builder_end_array (builder);
+      shmlens_json_writer_end_array (json);
     }
 
-  json_builder_end_object (builder);
+  shmlens_json_writer_end_object (json);
 }
 
-/* Prints a JSON document (pretty, with a final newline) to stdout. */
+/* Prints the finished document with a final newline to stdout. */
 gboolean
-shmlens_cli_print_json (JsonBuilder  *builder,
-                        gboolean      pretty,
-                        GError      **error)
+shmlens_cli_print_json (ShmlensJsonWriter  *json,
+                        GError            **error)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autofree char *text = NULL;
-  gsize length;
+  GString *text = shmlens_json_writer_get_text (json);
 
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, pretty);
-  text = json_generator_to_data (generator, &length);
-  if (!shmlens_cli_write_all (STDOUT_FILENO, text, length, error))
-    return FALSE;
-  return shmlens_cli_write_all (STDOUT_FILENO, "\n", 1, error);
+  g_string_append_c (text, '\n');
+  return shmlens_cli_write_all (STDOUT_FILENO, text->str, text->len, error);
 }
 
 char *

@@ -127,9 +127,9 @@ shmlens_cli_info (int    argc,
 
   if (json)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      shmlens_cli_build_segment_json (builder, segment, TRUE);
-      if (!shmlens_cli_print_json (builder, TRUE, &error))
+      g_autoptr(ShmlensJsonWriter) writer = shmlens_json_writer_new (TRUE);
+      shmlens_cli_write_segment_json (writer, segment, TRUE);
+      if (!shmlens_cli_print_json (writer, &error))
         return shmlens_cli_fail (error);
     }
   else

@@ -154,13 +154,13 @@ shmlens_cli_list (int    argc,
 
   if (json)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(ShmlensJsonWriter) writer = shmlens_json_writer_new (TRUE);
 
-      json_builder_begin_array (builder);
+      shmlens_json_writer_begin_array (writer);
       for (guint i = 0; i < segments->len; i++)
-        shmlens_cli_build_segment_json (builder, g_ptr_array_index (segments, i), FALSE);
-      json_builder_end_array (builder);
-      if (!shmlens_cli_print_json (builder, TRUE, &error))
+        shmlens_cli_write_segment_json (writer, g_ptr_array_index (segments, i), FALSE);
+      shmlens_json_writer_end_array (writer);
+      if (!shmlens_cli_print_json (writer, &error))
         return shmlens_cli_fail (error);
     }
   else

@@ -3,8 +3,8 @@
 #pragma once
 
 #include <glib.h>
-#include <json-glib/json-glib.h>
 
+#include "shmlens-cli-json.h"
 #include "shmlens-segment.h"
 
 G_BEGIN_DECLS
@@ -43,12 +43,11 @@ gboolean        shmlens_cli_write_all     (int              fd,
                                            GError         **error);
 
 const char     *shmlens_cli_user_name     (guint            uid);
-void            shmlens_cli_build_segment_json (JsonBuilder    *builder,
-                                                ShmlensSegment *segment,
-                                                gboolean        with_attachments);
-gboolean        shmlens_cli_print_json    (JsonBuilder     *builder,
-                                           gboolean         pretty,
-                                           GError         **error);
+void            shmlens_cli_write_segment_json (ShmlensJsonWriter *json,
+                                                ShmlensSegment    *segment,
+                                                gboolean           with_attachments);
+gboolean        shmlens_cli_print_json    (ShmlensJsonWriter *json,
+                                           GError           **error);
 char           *shmlens_cli_format_mode   (guint            mode);
 char           *shmlens_cli_format_size   (guint64          size);
 

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* shmlens-cli-json.h: a streaming JSON writer for large listings. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _ShmlensJsonWriter ShmlensJsonWriter;
+
+ShmlensJsonWriter *shmlens_json_writer_new          (gboolean            pretty);
+void               shmlens_json_writer_free         (ShmlensJsonWriter  *writer);
+GString           *shmlens_json_writer_get_text     (ShmlensJsonWriter  *writer);
+void               shmlens_json_writer_begin_object (ShmlensJsonWriter  *writer);
+void               shmlens_json_writer_end_object   (ShmlensJsonWriter  *writer);
+void               shmlens_json_writer_begin_array  (ShmlensJsonWriter  *writer);
+void               shmlens_json_writer_end_array    (ShmlensJsonWriter  *writer);
+void               shmlens_json_writer_member       (ShmlensJsonWriter  *writer,
+                                                     const char         *name);
+void               shmlens_json_writer_int          (ShmlensJsonWriter  *writer,
+                                                     gint64              value);
+void               shmlens_json_writer_boolean      (ShmlensJsonWriter  *writer,
+                                                     gboolean            value);
+void               shmlens_json_writer_null         (ShmlensJsonWriter  *writer);
+void               shmlens_json_writer_string       (ShmlensJsonWriter  *writer,
+                                                     const char         *value);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShmlensJsonWriter, shmlens_json_writer_free)
+
+G_END_DECLS
