@@ -12,6 +12,7 @@
 
 #include "shmlens-cli.h"
 #include "shmlens-cli-json.h"
+#include "shmlens-error.h"
 #include "shmlens-escape.h"
 #include "shmlens-ref.h"
 
@@ -48,10 +49,14 @@ shmlens_cli_usage_error (const char     *command,
   return SHMLENS_CLI_EXIT_USAGE;
 }
 
+/* Prints @error. A reference that does not parse is a usage error (exit 2); every
+ * other failure is an error (exit 1). */
 int
 shmlens_cli_fail (GError *error)
 {
   fprintf (stderr, "shmlens-cli: %s\n", error->message);
+  if (g_error_matches (error, SHMLENS_ERROR, SHMLENS_ERROR_INVALID_REF))
+    return SHMLENS_CLI_EXIT_USAGE;
   return SHMLENS_CLI_EXIT_ERROR;
 }
 
@@ -221,9 +226,13 @@ shmlens_cli_write_segment_json (ShmlensJsonWriter *json,
   add_int (json, "uid", shmlens_segment_get_uid (segment));
   add_int (json, "gid", shmlens_segment_get_gid (segment));
   add_string (json, "owner", shmlens_cli_user_name (shmlens_segment_get_uid (segment)));
-  add_int (json, "mode", shmlens_segment_get_mode (segment));
+  shmlens_json_writer_member (json, "mode");
+  if (shmlens_segment_get_metadata_known (segment))
+    shmlens_json_writer_int (json, shmlens_segment_get_mode (segment));
+  else
+    shmlens_json_writer_null (json);
   add_int (json, "attached", shmlens_segment_get_n_processes (segment));
-  add_boolean (json, "orphan", shmlens_segment_get_n_processes (segment) == 0);
+  add_boolean (json, "orphan", shmlens_segment_is_orphan (segment));
 
   if (kind == SHMLENS_SEGMENT_KIND_SYSV)
     {
@@ -244,8 +253,17 @@ shmlens_cli_write_segment_json (ShmlensJsonWriter *json,
     }
   else
     {
-      add_int (json, "mtime", shmlens_segment_get_mtime (segment));
-      add_int (json, "ctime", shmlens_segment_get_ctime (segment));
+      gboolean known = shmlens_segment_get_metadata_known (segment);
+      shmlens_json_writer_member (json, "mtime");
+      if (known)
+        shmlens_json_writer_int (json, shmlens_segment_get_mtime (segment));
+      else
+        shmlens_json_writer_null (json);
+      shmlens_json_writer_member (json, "ctime");
+      if (known)
+        shmlens_json_writer_int (json, shmlens_segment_get_ctime (segment));
+      else
+        shmlens_json_writer_null (json);
       add_int (json, "device", (gint64) shmlens_segment_get_device (segment));
       add_int (json, "inode", (gint64) shmlens_segment_get_inode (segment));
     }
@@ -304,9 +322,30 @@ shmlens_cli_print_json (ShmlensJsonWriter  *json,
 }
 
 char *
-shmlens_cli_format_mode (guint mode)
+shmlens_cli_format_mode (ShmlensSegment *segment)
 {
-  return g_strdup_printf ("%04o", mode & 07777);
+  if (!shmlens_segment_get_metadata_known (segment))
+    return g_strdup ("-");
+  return g_strdup_printf ("%04o", shmlens_segment_get_mode (segment));
+}
+
+/* Appends @text padded with spaces to @width characters (not bytes: sizes contain a
+ * no-break space), on the left when @right_align. */
+void
+shmlens_cli_append_padded (GString    *out,
+                           const char *text,
+                           int         width,
+                           gboolean    right_align)
+{
+  int pad = width - (int) g_utf8_strlen (text, -1);
+
+  if (right_align)
+    for (int i = 0; i < pad; i++)
+      g_string_append_c (out, ' ');
+  g_string_append (out, text);
+  if (!right_align)
+    for (int i = 0; i < pad; i++)
+      g_string_append_c (out, ' ');
 }
 
 char *

@@ -24,7 +24,9 @@ print_text (ShmlensSegment *segment)
 {
   g_autofree char *ref = shmlens_segment_dup_ref (segment);
   g_autofree char *name = shmlens_segment_dup_display_name (segment);
-  g_autofree char *mode = shmlens_cli_format_mode (shmlens_segment_get_mode (segment));
+  g_autofree char *mode = shmlens_cli_format_mode (segment);
+  gboolean known = shmlens_segment_get_metadata_known (segment);
+  guint n_processes = shmlens_segment_get_n_processes (segment);
   ShmlensSegmentKind kind = shmlens_segment_get_kind (segment);
   GPtrArray *attachments = shmlens_segment_get_attachments (segment);
 
@@ -40,7 +42,10 @@ print_text (ShmlensSegment *segment)
   printf ("%-13s %s (uid %u), gid %u\n", "Owner:",
           shmlens_cli_user_name (shmlens_segment_get_uid (segment)),
           shmlens_segment_get_uid (segment), shmlens_segment_get_gid (segment));
-  printf ("%-13s %s\n", "Mode:", mode);
+  if (known)
+    printf ("%-13s %s\n", "Mode:", mode);
+  else
+    printf ("%-13s unknown (needs root); the owner shown is the holding process's\n", "Mode:");
 
   if (kind == SHMLENS_SEGMENT_KIND_SYSV)
     {
@@ -65,8 +70,10 @@ print_text (ShmlensSegment *segment)
     }
   else
     {
-      g_autofree char *mtime = format_time (shmlens_segment_get_mtime (segment));
-      g_autofree char *ctime = format_time (shmlens_segment_get_ctime (segment));
+      g_autofree char *mtime = known ? format_time (shmlens_segment_get_mtime (segment))
+                                     : g_strdup ("unknown");
+      g_autofree char *ctime = known ? format_time (shmlens_segment_get_ctime (segment))
+                                     : g_strdup ("unknown");
       printf ("%-13s %s\n", "Modified:", mtime);
       printf ("%-13s %s\n", "Changed:", ctime);
       printf ("%-13s %u:%u, inode %" G_GUINT64_FORMAT "\n", "Device:",
@@ -75,8 +82,10 @@ print_text (ShmlensSegment *segment)
               (guint64) shmlens_segment_get_inode (segment));
     }
 
-  printf ("\n%u processes attached%s\n", shmlens_segment_get_n_processes (segment),
-          shmlens_segment_get_n_processes (segment) == 0 ? " (orphan)" : "");
+  printf ("\n%u %s attached%s\n", n_processes, n_processes == 1 ? "process" : "processes",
+          shmlens_segment_is_orphan (segment) ? " (orphan)"
+          : n_processes == 0 ? " that Shmlens may inspect; the kernel counts attachments by others"
+          : "");
   if (attachments->len == 0)
     return;
 

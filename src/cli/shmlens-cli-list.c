@@ -63,18 +63,34 @@ row_clear (Row *row)
   g_free (row->name);
 }
 
+static char *
+describe_attached (ShmlensSegment *segment)
+{
+  guint n = shmlens_segment_get_n_processes (segment);
+
+  if (shmlens_segment_is_orphan (segment))
+    return g_strdup ("orphan");
+  /* System V says it is attached, by processes we may not inspect */
+  if (n == 0)
+    return g_strdup ("hidden");
+  return g_strdup_printf ("%u", n);
+}
+
 static void
 print_table (GPtrArray *segments)
 {
   g_autoptr(GString) out = g_string_sized_new (segments->len * 100 + 128);
   g_autofree Row *rows = g_new0 (Row, segments->len);
-  int ref_width = strlen ("REF");
-  int owner_width = strlen ("OWNER");
+  enum { REF, SIZE, RESIDENT, OWNER, MODE, ATTACHED, N_COLUMNS };
+  const char *titles[N_COLUMNS] = { "REF", "SIZE", "RESIDENT", "OWNER", "MODE", "ATTACHED" };
+  int widths[N_COLUMNS];
+
+  for (int c = 0; c < N_COLUMNS; c++)
+    widths[c] = strlen (titles[c]);
 
   for (guint i = 0; i < segments->len; i++)
     {
       ShmlensSegment *segment = g_ptr_array_index (segments, i);
-      guint attached = shmlens_segment_get_n_processes (segment);
       Row *row = &rows[i];
 
       row->ref = shmlens_segment_dup_ref (segment);
@@ -83,28 +99,47 @@ print_table (GPtrArray *segments)
       row->resident = shmlens_segment_get_resident (segment) >= 0
         ? shmlens_cli_format_size (shmlens_segment_get_resident (segment))
         : g_strdup ("-");
-      row->mode = shmlens_cli_format_mode (shmlens_segment_get_mode (segment));
-      row->attached = attached == 0 ? g_strdup ("orphan") : g_strdup_printf ("%u", attached);
-      /* Long POSIX names would stretch the table for everyone: past 40 characters,
-       * the reference simply pushes its own line. */
-      ref_width = MAX (ref_width, MIN ((int) g_utf8_strlen (row->ref, -1), 40));
-      owner_width = MAX (owner_width,
-                         (int) strlen (shmlens_cli_user_name (shmlens_segment_get_uid (segment))));
-    }
+      row->mode = shmlens_cli_format_mode (segment);
+      row->attached = describe_attached (segment);
 
-  g_string_append_printf (out, "%-*s %10s %10s %-*s %-5s %8s  %s\n", ref_width, "REF", "SIZE",
-                          "RESIDENT", owner_width, "OWNER", "MODE", "ATTACHED", "NAME");
+      const char *cells[N_COLUMNS] = {
+        row->ref, row->size, row->resident,
+        shmlens_cli_user_name (shmlens_segment_get_uid (segment)), row->mode, row->attached
+      };
+      for (int c = 0; c < N_COLUMNS; c++)
+        widths[c] = MAX (widths[c], (int) g_utf8_strlen (cells[c], -1));
+    }
+  /* One long POSIX name must not widen every line: past 40 characters a reference
+   * pushes the rest of its own line to the right instead. */
+  widths[REF] = MIN (widths[REF], 40);
+
+  /* Names come last and unpadded: they are the one column of unbounded width. */
+  for (int c = 0; c < N_COLUMNS; c++)
+    {
+      shmlens_cli_append_padded (out, titles[c], widths[c], c == SIZE || c == RESIDENT ||
+                                 c == ATTACHED);
+      g_string_append_c (out, ' ');
+    }
+  g_string_append (out, " NAME\n");
+
   for (guint i = 0; i < segments->len; i++)
     {
       ShmlensSegment *segment = g_ptr_array_index (segments, i);
       Row *row = &rows[i];
-      int pad = ref_width - (int) g_utf8_strlen (row->ref, -1);
+      const char *cells[N_COLUMNS] = {
+        row->ref, row->size, row->resident,
+        shmlens_cli_user_name (shmlens_segment_get_uid (segment)), row->mode, row->attached
+      };
 
-      g_string_append (out, row->ref);
-      g_string_append_printf (out, "%*s %10s %10s %-*s %-5s %8s  %s\n", MAX (pad, 0), "",
-                              row->size, row->resident, owner_width,
-                              shmlens_cli_user_name (shmlens_segment_get_uid (segment)),
-                              row->mode, row->attached, row->name);
+      for (int c = 0; c < N_COLUMNS; c++)
+        {
+          shmlens_cli_append_padded (out, cells[c], widths[c], c == SIZE || c == RESIDENT ||
+                                     c == ATTACHED);
+          g_string_append_c (out, ' ');
+        }
+      g_string_append_c (out, ' ');
+      g_string_append (out, row->name);
+      g_string_append_c (out, '\n');
       row_clear (row);
     }
   fwrite (out->str, 1, out->len, stdout);
@@ -167,10 +202,10 @@ shmlens_cli_list (int    argc,
     print_table (segments);
 
   guint skipped = shmlens_catalog_get_skipped_processes (catalog);
-  if (skipped > 0 && !json)
-    fprintf (stderr, "shmlens-cli: %u %s could not be inspected (exited, or not permitted); "
-             "attachments held there are not counted.\n", skipped,
-             skipped == 1 ? "process" : "processes");
+  if (skipped > 0)
+    fprintf (stderr, "shmlens-cli: %u %s could not be inspected (not permitted); what %s "
+             "map or hold is not counted. Run as root to see everything.\n", skipped,
+             skipped == 1 ? "process" : "processes", skipped == 1 ? "it may" : "they may");
 
   return SHMLENS_CLI_EXIT_OK;
 }

@@ -48,7 +48,11 @@ void            shmlens_cli_write_segment_json (ShmlensJsonWriter *json,
                                                 gboolean           with_attachments);
 gboolean        shmlens_cli_print_json    (ShmlensJsonWriter *json,
                                            GError           **error);
-char           *shmlens_cli_format_mode   (guint            mode);
+char           *shmlens_cli_format_mode   (ShmlensSegment  *segment);
+void            shmlens_cli_append_padded (GString         *out,
+                                           const char      *text,
+                                           int              width,
+                                           gboolean         right_align);
 char           *shmlens_cli_format_size   (guint64          size);
 
 G_END_DECLS

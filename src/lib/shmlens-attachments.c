@@ -8,8 +8,9 @@
  * Segments are matched by identity (device and inode, or shmid), never by name.
  *
  * The same pass collects the memfds and the shared anonymous memory it meets, since
- * those segments exist only through the processes that hold them. Processes that exit
- * while we read them, or that we may not inspect, are skipped and counted. */
+ * those segments exist only through the processes that hold them. Processes we may
+ * not inspect are skipped and counted; those that exit while we read them hold
+ * nothing any more and are passed over. */
 #include "config.h"
 
 #include <dirent.h>
@@ -22,7 +23,7 @@
 
 #include "shmlens-attachments.h"
 #include "shmlens-proc.h"
-#include "shmlens-segment-private.h"
+#include "shmlens-sources-private.h"
 
 struct _ShmlensProcessScan
 {
@@ -170,30 +171,21 @@ note_found (ShmlensProcessScan *scan,
                                      G_GINT64_MODIFIER "x", process->pid, map->start, map->end);
 
   if (st != NULL)
-    {
-      segment->size = st->st_size;
-      segment->resident = (gint64) st->st_blocks * 512;
-      segment->uid = st->st_uid;
-      segment->gid = st->st_gid;
-      segment->mode = st->st_mode & 07777;
-      segment->atime = st->st_atim.tv_sec;
-      segment->mtime = st->st_mtim.tv_sec;
-      segment->ctime = st->st_ctim.tv_sec;
-      segment->device = st->st_dev;
-      segment->inode = st->st_ino;
-    }
+    shmlens_segment_fill_from_stat (segment, st);
   else
-    {
-      /* Without map_files (root only) the mapping is all we know of the size. */
-      segment->size = map->offset + (map->end - map->start);
-      segment->resident = -1;
-      segment->uid = process->uid;
-      segment->device = map->device;
-      segment->inode = map->inode;
-    }
+    shmlens_sources_fill_from_mapping (segment, map->start, map->end, map->offset, map->device,
+                                       map->inode, process->dirfd);
 }
 
-static void
+static gboolean
+is_denial (int saved_errno)
+{
+  return saved_errno == EACCES || saved_errno == EPERM;
+}
+
+/* Returns FALSE when we were not permitted to read the mappings. A process that
+ * exited meanwhile holds nothing any more and is no loss. */
+static gboolean
 scan_maps (ShmlensProcessScan *scan,
            ProcessContext     *process,
            GString            *buffer)
@@ -202,10 +194,7 @@ scan_maps (ShmlensProcessScan *scan,
   char *line, *next;
 
   if (!shmlens_proc_read_file_at (process->dirfd, "maps", buffer, &saved_errno))
-    {
-      scan->skipped++;
-      return;
-    }
+    return !is_denial (saved_errno);
 
   for (line = buffer->str; line != NULL && *line != '\0'; line = next)
     {
@@ -229,6 +218,7 @@ scan_maps (ShmlensProcessScan *scan,
           key = identity_key (map.device, map.inode);
           found_kind = SHMLENS_SEGMENT_KIND_MEMFD;
           found_name = g_strdup (map.path + strlen ("/memfd:"));
+          shmlens_proc_unmangle_path (found_name);
           shmlens_proc_strip_deleted (found_name);
         }
       else if (map.perms[3] == 's' && g_str_equal (map.path, "/dev/zero (deleted)"))
@@ -264,9 +254,11 @@ scan_maps (ShmlensProcessScan *scan,
       memcpy (attachment->perms, map.perms, sizeof attachment->perms);
       add_attachment (scan, key, attachment);
     }
+  return TRUE;
 }
 
-static void
+/* Returns FALSE when we were not permitted to list the descriptors. */
+static gboolean
 scan_fds (ShmlensProcessScan *scan,
           ProcessContext     *process)
 {
@@ -275,18 +267,13 @@ scan_fds (ShmlensProcessScan *scan,
   struct dirent *entry;
 
   if (fd_dirfd < 0)
-    {
-      /* maps was readable, fds are not (another user's process): the mappings
-       * are still worth having, and the process counts as skipped */
-      scan->skipped++;
-      return;
-    }
+    return !is_denial (errno);
   dir = fdopendir (fd_dirfd);
   if (dir == NULL)
     {
+      int saved_errno = errno;
       close (fd_dirfd);
-      scan->skipped++;
-      return;
+      return !is_denial (saved_errno);
     }
 
   while ((entry = readdir (dir)) != NULL)
@@ -345,6 +332,7 @@ scan_fds (ShmlensProcessScan *scan,
     }
 
   closedir (dir);
+  return TRUE;
 }
 
 static void
@@ -360,20 +348,19 @@ scan_process (ShmlensProcessScan *scan,
   g_snprintf (name, sizeof name, "%d", pid);
   process.dirfd = openat (proc_dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (process.dirfd < 0)
-    {
-      scan->skipped++;
-      return;
-    }
+    return; /* exited since readdir */
   if (fstat (process.dirfd, &st) != 0)
     {
       close (process.dirfd);
-      scan->skipped++;
       return;
     }
   process.uid = st.st_uid;
 
-  scan_maps (scan, &process, buffer);
-  scan_fds (scan, &process);
+  /* both, even if the first is denied: a partial view is better than none */
+  gboolean maps_ok = scan_maps (scan, &process, buffer);
+  gboolean fds_ok = scan_fds (scan, &process);
+  if (!maps_ok || !fds_ok)
+    scan->skipped++;
 
   close (process.dirfd);
   g_free (process.command);

@@ -193,8 +193,8 @@ shmlens_catalog_set_kinds (ShmlensCatalog *self,
  * shmlens_catalog_get_skipped_processes:
  * @self: a catalog
  *
- * Returns: how many processes the last refresh could not inspect (they exited while
- *   being read, or belong to another user); their attachments are missing
+ * Returns: how many processes the last refresh was not permitted to inspect (they
+ *   belong to another user); their attachments are missing
  */
 guint
 shmlens_catalog_get_skipped_processes (ShmlensCatalog *self)

@@ -17,6 +17,8 @@ G_BEGIN_DECLS
  * @SHMLENS_ERROR_UNSUPPORTED: the operation is not possible for this kind of segment
  * @SHMLENS_ERROR_PARSE: a kernel interface printed something we do not understand
  * @SHMLENS_ERROR_REMOVED: the segment no longer exists
+ * @SHMLENS_ERROR_WRONG_KIND: what the reference points at exists but is not a
+ *   segment of the kind it names (a descriptor that is not a memfd, …)
  */
 typedef enum
 {
@@ -26,6 +28,7 @@ typedef enum
   SHMLENS_ERROR_UNSUPPORTED,
   SHMLENS_ERROR_PARSE,
   SHMLENS_ERROR_REMOVED,
+  SHMLENS_ERROR_WRONG_KIND,
 } ShmlensError;
 
 GQuark shmlens_error_quark (void);

@@ -121,6 +121,26 @@ shmlens_proc_read_comm (int pid_dirfd)
   return g_strndup (buffer, n);
 }
 
+/* /proc/PID/maps prints a newline in a path as the four characters "\012" (and
+ * nothing else escaped); this gives the name back. */
+void
+shmlens_proc_unmangle_path (char *path)
+{
+  char *out = path;
+
+  for (const char *in = path; *in != '\0';)
+    {
+      if (g_str_has_prefix (in, "\\012"))
+        {
+          *out++ = '\n';
+          in += 4;
+        }
+      else
+        *out++ = *in++;
+    }
+  *out = '\0';
+}
+
 /* Removes the " (deleted)" the kernel appends to names of unlinked files. */
 gboolean
 shmlens_proc_strip_deleted (char *path)

@@ -27,6 +27,7 @@ gboolean shmlens_proc_read_file_at  (int          dirfd,
 gboolean shmlens_proc_parse_maps_line (char           *line,
                                        ShmlensMapsLine *out);
 char    *shmlens_proc_read_comm     (int          pid_dirfd);
+void     shmlens_proc_unmangle_path (char        *path);
 gboolean shmlens_proc_strip_deleted (char        *path);
 gboolean shmlens_proc_read_int_file (const char  *path,
                                      gint64      *value);

@@ -2,6 +2,8 @@
 /* shmlens-segment-private.h: the segment's fields, filled in by the sources. */
 #pragma once
 
+#include <sys/stat.h>
+
 #include "shmlens-segment.h"
 
 G_BEGIN_DECLS
@@ -41,12 +43,19 @@ struct _ShmlensSegment
   int fd;
   guint64 address;
 
+  /* FALSE when only a mapping was seen and its inode could not be stat()ed (that
+   * needs root): mode, times and resident are then unknown, uid and gid are the
+   * holding process's */
+  gboolean metadata_known;
+
   GPtrArray *attachments; /* of ShmlensAttachment */
   guint n_processes;
   gboolean attachments_known;
 };
 
 ShmlensSegment *shmlens_segment_new          (ShmlensSegmentKind  kind);
+void            shmlens_segment_fill_from_stat (ShmlensSegment    *self,
+                                                const struct stat *st);
 void            shmlens_segment_add_attachment (ShmlensSegment   *self,
                                               ShmlensAttachment *attachment);
 void            shmlens_segment_clear_attachments (ShmlensSegment *self);

@@ -141,6 +141,7 @@ shmlens_segment_init (ShmlensSegment *self)
   self->shmid = -1;
   self->pid = -1;
   self->fd = -1;
+  self->metadata_known = TRUE;
   self->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) shmlens_attachment_free);
 }
 
@@ -223,6 +224,7 @@ shmlens_segment_update_from (ShmlensSegment *self,
   UPDATE (address);
   UPDATE (n_processes);
   UPDATE (attachments_known);
+  UPDATE (metadata_known);
 #undef UPDATE
 
   if (g_strcmp0 (self->name, newer->name) != 0)
@@ -374,8 +376,45 @@ GETTER (int, fd)
 GETTER (guint64, address)
 GETTER (guint, n_processes)
 GETTER (gboolean, attachments_known)
+GETTER (gboolean, metadata_known)
 
 #undef GETTER
+
+void
+shmlens_segment_fill_from_stat (ShmlensSegment    *self,
+                                const struct stat *st)
+{
+  self->size = st->st_size;
+  self->resident = (gint64) st->st_blocks * 512;
+  self->uid = st->st_uid;
+  self->gid = st->st_gid;
+  self->mode = st->st_mode & 07777;
+  self->atime = st->st_atim.tv_sec;
+  self->mtime = st->st_mtim.tv_sec;
+  self->ctime = st->st_ctim.tv_sec;
+  self->device = st->st_dev;
+  self->inode = st->st_ino;
+  self->metadata_known = TRUE;
+}
+
+/**
+ * shmlens_segment_is_orphan:
+ * @self: a segment
+ *
+ * A leftover: no process maps or holds it. For System V the kernel's attachment
+ * count decides, since it also sees processes we may not inspect; for the other
+ * kinds it is the processes found by the last scan.
+ *
+ * Returns: whether nobody holds the segment
+ */
+gboolean
+shmlens_segment_is_orphan (ShmlensSegment *self)
+{
+  g_return_val_if_fail (SHMLENS_IS_SEGMENT (self), FALSE);
+  if (self->kind == SHMLENS_SEGMENT_KIND_SYSV)
+    return self->nattch == 0 && self->n_processes == 0;
+  return self->n_processes == 0;
+}
 
 gboolean
 shmlens_segment_is_marked_for_removal (ShmlensSegment *self)

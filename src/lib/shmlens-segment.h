@@ -96,6 +96,8 @@ gint64             shmlens_segment_get_mtime         (ShmlensSegment *self);
 gint64             shmlens_segment_get_ctime         (ShmlensSegment *self);
 dev_t              shmlens_segment_get_device        (ShmlensSegment *self);
 ino_t              shmlens_segment_get_inode         (ShmlensSegment *self);
+gboolean           shmlens_segment_get_metadata_known (ShmlensSegment *self);
+gboolean           shmlens_segment_is_orphan         (ShmlensSegment *self);
 gboolean           shmlens_segment_same_identity     (ShmlensSegment *self,
                                                       ShmlensSegment *other);
 

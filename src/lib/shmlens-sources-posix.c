@@ -14,20 +14,32 @@
 #include "shmlens-escape.h"
 #include "shmlens-sources-private.h"
 
+/* When a mapping's inode cannot be stat()ed through map_files (that needs root),
+ * the mapping tells the identity and a lower bound of the size, and the holding
+ * process's user is the best owner there is; mode and times stay unknown. */
 void
-shmlens_sources_fill_from_stat (ShmlensSegment    *segment,
-                                const struct stat *st)
+shmlens_sources_fill_from_mapping (ShmlensSegment *segment,
+                                   guint64         start,
+                                   guint64         end,
+                                   guint64         offset,
+                                   dev_t           device,
+                                   guint64         inode,
+                                   int             pid_dirfd)
 {
-  segment->size = st->st_size;
-  segment->resident = (gint64) st->st_blocks * 512;
-  segment->uid = st->st_uid;
-  segment->gid = st->st_gid;
-  segment->mode = st->st_mode & 07777;
-  segment->atime = st->st_atim.tv_sec;
-  segment->mtime = st->st_mtim.tv_sec;
-  segment->ctime = st->st_ctim.tv_sec;
-  segment->device = st->st_dev;
-  segment->inode = st->st_ino;
+  struct stat process;
+
+  segment->size = offset + (end - start);
+  segment->resident = -1;
+  segment->device = device;
+  segment->inode = inode;
+  segment->mode = 0;
+  segment->atime = segment->mtime = segment->ctime = 0;
+  segment->metadata_known = FALSE;
+  if (fstat (pid_dirfd, &process) == 0)
+    {
+      segment->uid = process.st_uid;
+      segment->gid = process.st_gid;
+    }
 }
 
 const char *
@@ -57,7 +69,7 @@ posix_segment_new (const char        *name,
   g_free (segment->name);
   segment->name = g_strdup (name);
   segment->path = g_strconcat (SHMLENS_POSIX_DIR "/", name, NULL);
-  shmlens_sources_fill_from_stat (segment, st);
+  shmlens_segment_fill_from_stat (segment, st);
   return segment;
 }
 

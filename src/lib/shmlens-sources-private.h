@@ -17,8 +17,13 @@ ShmlensSegment *shmlens_sources_posix_lookup (const char  *name,
                                               GError     **error);
 gboolean        shmlens_sources_posix_check_name (const char *name,
                                                   GError   **error);
-void            shmlens_sources_fill_from_stat (ShmlensSegment    *segment,
-                                                const struct stat *st);
+void            shmlens_sources_fill_from_mapping (ShmlensSegment  *segment,
+                                                   guint64          start,
+                                                   guint64          end,
+                                                   guint64          offset,
+                                                   dev_t            device,
+                                                   guint64          inode,
+                                                   int              pid_dirfd);
 const char     *shmlens_sources_file_type_name (mode_t mode);
 
 /* System V: /proc/sysvipc/shm */

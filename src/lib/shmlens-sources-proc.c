@@ -65,7 +65,7 @@ shmlens_sources_memfd_lookup (int       pid,
   if (!g_str_has_prefix (target, "/memfd:"))
     {
       g_autofree char *escaped = shmlens_escape (target, -1);
-      g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_INVALID_REF,
+      g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_WRONG_KIND,
                    "Descriptor %d of process %d is not a memfd: it refers to %s", fd, pid,
                    escaped);
       return NULL;
@@ -84,7 +84,7 @@ shmlens_sources_memfd_lookup (int       pid,
   segment->path = g_steal_pointer (&link);
   segment->pid = pid;
   segment->fd = fd;
-  shmlens_sources_fill_from_stat (segment, &st);
+  shmlens_segment_fill_from_stat (segment, &st);
   return segment;
 }
 
@@ -140,7 +140,7 @@ shmlens_sources_mapping_lookup (ShmlensSegmentKind   kind,
           (kind == SHMLENS_SEGMENT_KIND_MEMFD && !is_memfd))
         {
           g_autofree char *escaped = shmlens_escape (*map.path ? map.path : "private memory", -1);
-          g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_INVALID_REF,
+          g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_WRONG_KIND,
                        "The mapping at 0x%" G_GINT64_MODIFIER "x in process %d is not %s: it "
                        "maps %s", address, pid,
                        kind == SHMLENS_SEGMENT_KIND_ANON ? "shared anonymous memory" : "a memfd",
@@ -158,6 +158,7 @@ shmlens_sources_mapping_lookup (ShmlensSegmentKind   kind,
       if (is_memfd)
         {
           segment->name = g_strdup (map.path + strlen ("/memfd:"));
+          shmlens_proc_unmangle_path (segment->name);
           shmlens_proc_strip_deleted (segment->name);
         }
       else
@@ -170,13 +171,10 @@ shmlens_sources_mapping_lookup (ShmlensSegmentKind   kind,
       segment->pid = pid;
       segment->address = map.start;
       if (fstatat (dirfd, map_file, &st, 0) == 0)
-        shmlens_sources_fill_from_stat (segment, &st);
+        shmlens_segment_fill_from_stat (segment, &st);
       else
-        {
-          segment->size = map.offset + (map.end - map.start);
-          segment->device = map.device;
-          segment->inode = map.inode;
-        }
+        shmlens_sources_fill_from_mapping (segment, map.start, map.end, map.offset, map.device,
+                                           map.inode, dirfd);
       close (dirfd);
       return segment;
     }
@@ -223,6 +221,6 @@ shmlens_sources_file_lookup (const char  *path,
   g_free (segment->name);
   segment->name = g_strdup (real);
   segment->path = g_steal_pointer (&real);
-  shmlens_sources_fill_from_stat (segment, &st);
+  shmlens_segment_fill_from_stat (segment, &st);
   return segment;
 }

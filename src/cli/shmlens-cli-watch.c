@@ -1,0 +1,444 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* shmlens-cli-watch.c: `shmlens-cli watch`, changes to a segment's bytes as they happen. */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+#include <json-glib/json-glib.h>
+
+#include "shmlens-cli.h"
+#include "shmlens-reader.h"
+#include "shmlens-tracker.h"
+
+/* Without --length, a window larger than this would cost its size in memory at every
+ * refresh (and 4 bytes per byte of change times), so we stop there and say so. */
+#define DEFAULT_WINDOW_CAP ((guint64) 64 << 20)
+#define MAX_WINDOW ((guint64) 1 << 30)
+#define DEFAULT_INTERVAL_MS 100
+#define DEFAULT_SHOWN_TEXT 32
+#define DEFAULT_SHOWN_JSON 256
+
+typedef struct
+{
+  ShmlensReader *reader;
+  ShmlensTracker *tracker;
+  GMainLoop *loop;
+  char *ref;
+  gboolean json;
+  gsize max_shown;      /* bytes shown per run; 0: all */
+  int count;            /* stop after this many reports; 0: never */
+  int reported;
+  guint64 size;
+  int status;
+} Watch;
+
+static char *
+format_time (GDateTime *moment)
+{
+  g_autofree char *seconds = g_date_time_format (moment, "%Y-%m-%dT%H:%M:%S");
+  g_autofree char *zone = g_date_time_format (moment, "%:z");
+
+  return g_strdup_printf ("%s.%03d%s", seconds, g_date_time_get_microsecond (moment) / 1000,
+                          zone);
+}
+
+static char *
+format_hex (const guint8 *bytes,
+            gsize         length)
+{
+  static const char digits[] = "0123456789abcdef";
+  char *text = g_malloc (length * 2 + 1);
+
+  for (gsize i = 0; i < length; i++)
+    {
+      text[2 * i] = digits[bytes[i] >> 4];
+      text[2 * i + 1] = digits[bytes[i] & 0xf];
+    }
+  text[length * 2] = '\0';
+  return text;
+}
+
+static JsonBuilder *
+begin_event (const char *when,
+             const char *event)
+{
+  JsonBuilder *builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "time");
+  json_builder_add_string_value (builder, when);
+  json_builder_set_member_name (builder, "event");
+  json_builder_add_string_value (builder, event);
+  return builder;
+}
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *member,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_int_value (builder, value);
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *member,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, value);
+}
+
+static gboolean
+end_event (Watch       *watch,
+           JsonBuilder *builder)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *line = NULL;
+  gsize length;
+
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  line = json_generator_to_data (generator, &length);
+  if (!shmlens_cli_write_all (STDOUT_FILENO, line, length, &error) ||
+      !shmlens_cli_write_all (STDOUT_FILENO, "\n", 1, &error))
+    {
+      watch->status = shmlens_cli_fail (error);
+      g_main_loop_quit (watch->loop);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Counts a report; returns FALSE when --count is reached and watching ends. */
+static gboolean
+count_report (Watch *watch)
+{
+  watch->reported++;
+  if (watch->count > 0 && watch->reported >= watch->count)
+    {
+      g_main_loop_quit (watch->loop);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+report_change (Watch                      *watch,
+               const char                 *when,
+               const ShmlensTrackerChange *change)
+{
+  gsize shown = watch->max_shown == 0 ? change->length : MIN (change->length, watch->max_shown);
+  gboolean cut = shown < change->length;
+  g_autofree char *old_hex = format_hex (change->old_bytes, shown);
+  g_autofree char *new_hex = format_hex (change->new_bytes, shown);
+
+  if (watch->json)
+    {
+      g_autoptr(JsonBuilder) builder = begin_event (when, "change");
+
+      add_int (builder, "offset", (gint64) change->offset);
+      add_int (builder, "length", (gint64) change->length);
+      add_string (builder, "old", old_hex);
+      add_string (builder, "new", new_hex);
+      json_builder_set_member_name (builder, "truncated");
+      json_builder_add_boolean_value (builder, cut);
+      add_int (builder, "shown", (gint64) shown);
+      if (!end_event (watch, builder))
+        return FALSE;
+    }
+  else if (cut)
+    printf ("%s change offset=0x%" G_GINT64_MODIFIER "x length=%" G_GSIZE_FORMAT
+            " old=%s… new=%s… (first %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT
+            " bytes shown)\n", when, change->offset, change->length, old_hex, new_hex,
+            shown, change->length);
+  else
+    printf ("%s change offset=0x%" G_GINT64_MODIFIER "x length=%" G_GSIZE_FORMAT
+            " old=%s new=%s\n", when, change->offset, change->length, old_hex, new_hex);
+
+  return count_report (watch);
+}
+
+static gboolean
+report_size (Watch      *watch,
+             const char *when,
+             guint64     old_size,
+             guint64     new_size)
+{
+  if (watch->json)
+    {
+      g_autoptr(JsonBuilder) builder = begin_event (when, "size");
+
+      add_int (builder, "old_size", (gint64) old_size);
+      add_int (builder, "new_size", (gint64) new_size);
+      if (!end_event (watch, builder))
+        return FALSE;
+    }
+  else
+    printf ("%s size old_size=%" G_GUINT64_FORMAT " new_size=%" G_GUINT64_FORMAT "\n",
+            when, old_size, new_size);
+
+  return count_report (watch);
+}
+
+static gboolean
+report_state (Watch      *watch,
+              const char *when,
+              const char *event,
+              const char *explanation)
+{
+  if (watch->json)
+    {
+      g_autoptr(JsonBuilder) builder = begin_event (when, event);
+
+      add_string (builder, "ref", watch->ref);
+      if (!end_event (watch, builder))
+        return FALSE;
+    }
+  else
+    printf ("%s %s %s: %s\n", when, event, watch->ref, explanation);
+
+  return count_report (watch);
+}
+
+static gboolean
+tick (gpointer data)
+{
+  Watch *watch = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *when = format_time (now);
+  ShmlensReaderEvents events;
+  const ShmlensTrackerChange *changes;
+  guint n_changes;
+
+  events = shmlens_reader_poll (watch->reader, &error);
+  if (error != NULL)
+    goto failed;
+
+  if (events & (SHMLENS_READER_EVENT_GROWN | SHMLENS_READER_EVENT_TRUNCATED))
+    {
+      guint64 old_size = watch->size;
+
+      watch->size = shmlens_reader_get_size (watch->reader);
+      if (!report_size (watch, when, old_size, watch->size))
+        goto done;
+    }
+
+  /* Read after the size: bytes that a truncation took away are a size change, not
+   * a change of content. */
+  if (!shmlens_tracker_refresh (watch->tracker, g_get_monotonic_time (), &error))
+    goto failed;
+
+  changes = shmlens_tracker_get_changes (watch->tracker, &n_changes);
+  for (guint i = 0; i < n_changes; i++)
+    if (!report_change (watch, when, &changes[i]))
+      goto done;
+
+  if ((events & SHMLENS_READER_EVENT_REMOVED) &&
+      !report_state (watch, when, "removed",
+                     "the name is gone; still watching the bytes while they exist"))
+    goto done;
+
+  if (events & SHMLENS_READER_EVENT_REPLACED)
+    {
+      report_state (watch, when, "replaced",
+                    "the name now refers to another segment; run watch again to follow it");
+      g_main_loop_quit (watch->loop);
+      goto done;
+    }
+
+done:
+  fflush (stdout);
+  return G_SOURCE_CONTINUE;
+
+failed:
+  fflush (stdout);
+  watch->status = shmlens_cli_fail (error);
+  g_main_loop_quit (watch->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_signal (gpointer data)
+{
+  Watch *watch = data;
+
+  g_main_loop_quit (watch->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+announce (Watch    *watch,
+          guint64   offset,
+          gsize     length,
+          gboolean  to_end,
+          int       interval)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *when = format_time (now);
+
+  if (watch->json)
+    {
+      g_autoptr(JsonBuilder) builder = begin_event (when, "start");
+
+      add_string (builder, "ref", watch->ref);
+      add_int (builder, "size", (gint64) watch->size);
+      add_int (builder, "offset", (gint64) offset);
+      add_int (builder, "length", (gint64) length);
+      add_int (builder, "interval", interval);
+      end_event (watch, builder);
+    }
+  else if (to_end)
+    fprintf (stderr, "Watching %s (%" G_GUINT64_FORMAT " bytes) from offset 0x%"
+             G_GINT64_MODIFIER "x to its end (at most 64 MiB), every %d ms. "
+             "Ctrl+C stops.\n", watch->ref, watch->size, offset, interval);
+  else
+    fprintf (stderr, "Watching %s (%" G_GUINT64_FORMAT " bytes) from offset 0x%"
+             G_GINT64_MODIFIER "x, %" G_GSIZE_FORMAT " bytes, every %d ms. "
+             "Ctrl+C stops.\n", watch->ref, watch->size, offset, length, interval);
+  fflush (stdout);
+}
+
+int
+shmlens_cli_watch (int    argc,
+                   char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShmlensSegment) segment = NULL;
+  g_autoptr(ShmlensReader) reader = NULL;
+  g_autoptr(ShmlensTracker) tracker = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *ref = NULL;
+  g_autofree char *offset_text = NULL;
+  g_autofree char *length_text = NULL;
+  Watch watch = { 0 };
+  gboolean json = FALSE;
+  int interval = DEFAULT_INTERVAL_MS;
+  int count = 0;
+  int max_shown = -1;
+  guint64 offset = 0;
+  guint64 length = 0;
+  guint timeout_id, sigint_id, sigterm_id;
+  const GOptionEntry entries[] = {
+    { "interval", 'i', 0, G_OPTION_ARG_INT, &interval,
+      "Look for changes every MS milliseconds (default 100)", "MS" },
+    { "count", 'n', 0, G_OPTION_ARG_INT, &count,
+      "Stop after N reports (changes, size changes, removal); default: never", "N" },
+    { "offset", 's', 0, G_OPTION_ARG_STRING, &offset_text,
+      "Watch from offset N (4096, 0x1000, 4K…; default 0)", "N" },
+    { "length", 'l', 0, G_OPTION_ARG_STRING, &length_text,
+      "Watch N bytes (default: to the end of the segment, at most 64 MiB)", "N" },
+    { "max-bytes", 'm', 0, G_OPTION_ARG_INT, &max_shown,
+      "Show at most N bytes of a changed run (default 32, with --json 256; 0: all)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object per line", NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new ("REF");
+  g_option_context_set_summary (context,
+    "Prints changes to a segment's bytes as they happen: the time, the offset, the length\n"
+    "and the old and new bytes in hex. Reads only the watched range, read-only, with\n"
+    "pread(): the segment is never mapped, written or made to allocate pages.");
+  g_option_context_set_description (context,
+    "Events (text: one line each; --json: one object per line with \"time\" and \"event\"):\n"
+    "  start     (--json only) watching began: ref, size, offset, length, interval\n"
+    "  change    offset, length, old, new; runs longer than --max-bytes are cut\n"
+    "            (text: \"…\"; JSON: \"truncated\": true and \"shown\")\n"
+    "  size      the segment grew or shrank: old_size, new_size\n"
+    "  removed   its name was removed; watching goes on while the bytes exist\n"
+    "  replaced  the name now refers to another segment; watch reports it and exits\n"
+    "            with status 0: run it again to watch the new segment\n"
+    "\n"
+    "Exit status: 0 when stopped by --count, by replacement, or by SIGINT or SIGTERM;\n"
+    "1 on an error; 2 on a usage error.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!shmlens_cli_parse_options (context, "watch", &argc, &argv))
+    return SHMLENS_CLI_EXIT_USAGE;
+
+  if (argc != 2)
+    return shmlens_cli_usage_error ("watch", argc < 2 ? "watch needs a segment reference"
+                                                      : "watch takes one segment reference");
+  if (interval <= 0)
+    return shmlens_cli_usage_error ("watch", "--interval must be at least 1 (milliseconds)");
+  if (count < 0)
+    return shmlens_cli_usage_error ("watch", "--count must not be negative");
+  if (max_shown < -1)
+    return shmlens_cli_usage_error ("watch", "--max-bytes must not be negative");
+  if (offset_text != NULL && !shmlens_cli_parse_size ("--offset", offset_text, &offset, &error))
+    return shmlens_cli_usage_error ("watch", "%s", error->message);
+  if (length_text != NULL && !shmlens_cli_parse_size ("--length", length_text, &length, &error))
+    return shmlens_cli_usage_error ("watch", "%s", error->message);
+  if (length_text != NULL && length > MAX_WINDOW)
+    return shmlens_cli_usage_error ("watch", "--length: at most 1 GiB can be watched at "
+                                    "once; watch several ranges instead");
+
+  segment = shmlens_cli_resolve (argv[1], FALSE, &error);
+  if (segment == NULL)
+    return shmlens_cli_fail (error);
+  reader = shmlens_reader_open (segment, &error);
+  if (reader == NULL)
+    return shmlens_cli_fail (error);
+
+  ref = shmlens_segment_dup_ref (segment);
+  watch.size = shmlens_reader_get_size (reader);
+
+  if (length_text == NULL)
+    {
+      guint64 rest = watch.size > offset ? watch.size - offset : 0;
+
+      length = DEFAULT_WINDOW_CAP;
+      if (rest > DEFAULT_WINDOW_CAP)
+        {
+          g_autofree char *size_text = shmlens_cli_format_size (watch.size);
+          fprintf (stderr, "shmlens-cli: %s is %s; watching 64 MiB from offset 0x%"
+                   G_GINT64_MODIFIER "x. Choose another range with --offset and --length.\n",
+                   ref, size_text, offset);
+        }
+    }
+  if (offset >= watch.size)
+    fprintf (stderr, "shmlens-cli: offset 0x%" G_GINT64_MODIFIER "x is at or past the end "
+             "of %s (%" G_GUINT64_FORMAT " bytes); reporting what appears when it grows.\n",
+             offset, ref, watch.size);
+
+  tracker = shmlens_tracker_new (reader);
+  shmlens_tracker_set_window (tracker, offset, length);
+  if (!shmlens_tracker_refresh (tracker, g_get_monotonic_time (), &error))
+    return shmlens_cli_fail (error);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  watch.reader = reader;
+  watch.tracker = tracker;
+  watch.loop = loop;
+  watch.ref = ref;
+  watch.json = json;
+  watch.count = count;
+  watch.max_shown = max_shown >= 0 ? (gsize) max_shown
+                                   : (json ? DEFAULT_SHOWN_JSON : DEFAULT_SHOWN_TEXT);
+  watch.status = SHMLENS_CLI_EXIT_OK;
+
+  /* Catch the signals before saying that watching began: whoever reads that may
+   * stop us at once, and must get a clean exit. */
+  sigint_id = g_unix_signal_add (SIGINT, on_signal, &watch);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_signal, &watch);
+  announce (&watch, offset, shmlens_tracker_get_window_length (tracker), length_text == NULL,
+            interval);
+
+  timeout_id = g_timeout_add (interval, tick, &watch);
+  if (watch.status == SHMLENS_CLI_EXIT_OK)
+    g_main_loop_run (loop);
+  g_source_remove (timeout_id);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+
+  fflush (stdout);
+  return watch.status;
+}
