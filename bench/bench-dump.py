@@ -98,16 +98,17 @@ def main():
                     ours = best_time([cli, 'dump', seg.ref, '--format=' + fmt], devnull)
                     theirs = best_time(peer, devnull)
                     ratio = theirs / ours
-                    # hexdump -C squeezes zero lines itself, comparing them and printing
-                    # nothing: its ratio on them is shown, but the goal is for real data.
-                    goal = None if (name, fmt) == ('mostly zeros', 'hexdump') else GOALS[fmt]
-                    if goal is None:
-                        verdict = '(no goal: hexdump -C squeezes these lines too)'
-                    elif ratio >= goal:
+                    goal = GOALS[fmt]
+                    if ratio >= goal:
                         verdict = '(goal ≥ %g×)' % goal
                     else:
                         verdict = '(goal ≥ %g×)  MISSED' % goal
                         missed.append('%s, %s format' % (name, fmt))
+                    if (name, fmt) == ('mostly zeros', 'hexdump') and ratio < goal:
+                        # hexdump -C squeezes the zero lines itself, comparing them and
+                        # printing nothing: 200x its speed there is past memory bandwidth.
+                        verdict += (' — hexdump -C squeezes these lines too; %g× would '
+                                    'need %.0f GB/s' % (goal, goal * SIZE / theirs / 1e9))
                     print('dump %s %d MiB, %s format: shmlens %.0f MB/s, %s %.1f MB/s '
                           '→ %.1f× %s'
                           % (name, SIZE // MiB, fmt, SIZE / ours / 1e6, peer_name,

@@ -23,7 +23,10 @@ shmlens_cli_parse_options (GOptionContext   *context,
                            char           ***argv)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *program = g_strconcat ("shmlens-cli ", command, NULL);
 
+  /* --help prints "Usage: PRGNAME …": make that the whole command line */
+  g_set_prgname (program);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
       shmlens_cli_usage_error (command, "%s", error->message);

@@ -27,24 +27,24 @@
 
 struct _ShmlensProcessScan
 {
-  GHashTable *attachments;   /* identity key → GPtrArray of ShmlensAttachment */
-  GHashTable *found;         /* identity key → ShmlensSegment (memfd, anon) */
+  GHashTable *attachments;   /* ShmlensIdentity → GPtrArray of ShmlensAttachment */
+  GHashTable *found;         /* ShmlensIdentity → ShmlensSegment (memfd, anon) */
   GPtrArray *found_order;    /* the found segments in discovery order */
-  GHashTable *wanted_files;  /* identity keys of plain files asked about */
+  GHashTable *wanted_files;  /* ShmlensIdentity of plain files asked about */
   guint skipped;
 };
 
-static char *
-identity_key (dev_t  device,
+static ShmlensIdentity *
+identity_key (dev_t   device,
               guint64 inode)
 {
-  return g_strdup_printf ("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT, (guint64) device, inode);
+  return shmlens_identity_new (device, inode);
 }
 
-static char *
+static ShmlensIdentity *
 sysv_identity_key (int shmid)
 {
-  return g_strdup_printf ("sysv:%d", shmid);
+  return shmlens_identity_new (SHMLENS_IDENTITY_SYSV, shmid);
 }
 
 ShmlensProcessScan *
@@ -52,11 +52,11 @@ shmlens_process_scan_new (void)
 {
   ShmlensProcessScan *scan = g_new0 (ShmlensProcessScan, 1);
 
-  scan->attachments = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+  scan->attachments = g_hash_table_new_full (shmlens_identity_hash, shmlens_identity_equal, g_free,
                                              (GDestroyNotify) g_ptr_array_unref);
-  scan->found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  scan->found = g_hash_table_new_full (shmlens_identity_hash, shmlens_identity_equal, g_free, NULL);
   scan->found_order = g_ptr_array_new_with_free_func (g_object_unref);
-  scan->wanted_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  scan->wanted_files = g_hash_table_new_full (shmlens_identity_hash, shmlens_identity_equal, g_free, NULL);
   return scan;
 }
 
@@ -84,7 +84,7 @@ shmlens_process_scan_want_file (ShmlensProcessScan *scan,
 
 static void
 add_attachment (ShmlensProcessScan *scan,
-                char               *key,
+                ShmlensIdentity    *key,
                 ShmlensAttachment  *attachment)
 {
   GPtrArray *list = g_hash_table_lookup (scan->attachments, key);
@@ -140,7 +140,7 @@ static void
 note_found (ShmlensProcessScan *scan,
             ProcessContext     *process,
             ShmlensSegmentKind  kind,
-            const char         *key,
+            const ShmlensIdentity *key,
             const char         *name,
             const struct stat  *st,
             int                 fd,
@@ -154,7 +154,7 @@ note_found (ShmlensProcessScan *scan,
   if (segment == NULL)
     {
       segment = shmlens_segment_new (kind);
-      g_hash_table_insert (scan->found, g_strdup (key), segment);
+      g_hash_table_insert (scan->found, g_memdup2 (key, sizeof *key), segment);
       g_ptr_array_add (scan->found_order, segment);
     }
 
@@ -199,7 +199,7 @@ scan_maps (ShmlensProcessScan *scan,
   for (line = buffer->str; line != NULL && *line != '\0'; line = next)
     {
       ShmlensMapsLine map;
-      char *key = NULL;
+      ShmlensIdentity *key = NULL;
       ShmlensSegmentKind found_kind = 0;
       g_autofree char *found_name = NULL;
 
@@ -283,7 +283,7 @@ scan_fds (ShmlensProcessScan *scan,
       struct stat st, link_st;
       ShmlensSegmentKind found_kind = 0;
       g_autofree char *found_name = NULL;
-      char *key;
+      ShmlensIdentity *key;
 
       if (entry->d_name[0] == '.')
         continue;
@@ -413,14 +413,6 @@ shmlens_process_scan_run (ShmlensProcessScan *scan,
   closedir (dir);
 }
 
-static char *
-segment_key (ShmlensSegment *segment)
-{
-  if (segment->kind == SHMLENS_SEGMENT_KIND_SYSV)
-    return sysv_identity_key (segment->shmid);
-  return identity_key (segment->device, segment->inode);
-}
-
 /**
  * shmlens_process_scan_attach:
  * @scan: a scan that has run
@@ -432,8 +424,8 @@ void
 shmlens_process_scan_attach (ShmlensProcessScan *scan,
                              ShmlensSegment     *segment)
 {
-  g_autofree char *key = segment_key (segment);
-  GPtrArray *list = g_hash_table_lookup (scan->attachments, key);
+  ShmlensIdentity key = shmlens_segment_get_identity (segment);
+  GPtrArray *list = g_hash_table_lookup (scan->attachments, &key);
 
   shmlens_segment_clear_attachments (segment);
   segment->attachments_known = TRUE;

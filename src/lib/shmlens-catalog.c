@@ -203,16 +203,6 @@ shmlens_catalog_get_skipped_processes (ShmlensCatalog *self)
   return self->skipped_processes;
 }
 
-static char *
-identity_of (ShmlensSegment *segment)
-{
-  if (shmlens_segment_get_kind (segment) == SHMLENS_SEGMENT_KIND_SYSV)
-    return g_strdup_printf ("sysv:%d", shmlens_segment_get_shmid (segment));
-  return g_strdup_printf ("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT,
-                          (guint64) shmlens_segment_get_device (segment),
-                          (guint64) shmlens_segment_get_inode (segment));
-}
-
 static void
 take_all (GPtrArray *into,
           GPtrArray *from)
@@ -273,20 +263,23 @@ shmlens_catalog_refresh (ShmlensCatalog  *self,
     }
 
   /* Merge: keep the objects of segments that still exist. */
-  by_identity = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  by_identity = g_hash_table_new_full (shmlens_identity_hash, shmlens_identity_equal, g_free,
+                                       NULL);
   for (guint i = 0; i < fresh->len; i++)
-    g_hash_table_insert (by_identity, identity_of (g_ptr_array_index (fresh, i)),
-                         g_ptr_array_index (fresh, i));
+    {
+      ShmlensIdentity key = shmlens_segment_get_identity (g_ptr_array_index (fresh, i));
+      g_hash_table_insert (by_identity, g_memdup2 (&key, sizeof key), g_ptr_array_index (fresh, i));
+    }
 
   for (guint i = self->segments->len; i > 0; i--)
     {
       ShmlensSegment *old = g_ptr_array_index (self->segments, i - 1);
-      g_autofree char *key = identity_of (old);
-      ShmlensSegment *newer = g_hash_table_lookup (by_identity, key);
+      ShmlensIdentity key = shmlens_segment_get_identity (old);
+      ShmlensSegment *newer = g_hash_table_lookup (by_identity, &key);
 
       if (newer != NULL && shmlens_segment_get_kind (newer) == shmlens_segment_get_kind (old))
         {
-          g_hash_table_remove (by_identity, key);
+          g_hash_table_remove (by_identity, &key);
           if (shmlens_segment_update_from (old, newer))
             g_signal_emit (self, signals[SEGMENT_CHANGED], 0, old);
         }
@@ -301,8 +294,8 @@ shmlens_catalog_refresh (ShmlensCatalog  *self,
   for (guint i = 0; i < fresh->len; i++)
     {
       ShmlensSegment *segment = g_ptr_array_index (fresh, i);
-      g_autofree char *key = identity_of (segment);
-      if (g_hash_table_contains (by_identity, key))
+      ShmlensIdentity key = shmlens_segment_get_identity (segment);
+      if (g_hash_table_contains (by_identity, &key))
         g_ptr_array_add (self->segments, g_object_ref (segment));
     }
   if (self->segments->len > old_len)

@@ -53,6 +53,23 @@ struct _ShmlensSegment
   gboolean attachments_known;
 };
 
+/* What a segment is, whatever its name: device and inode, or a System V shmid
+ * (device SHMLENS_IDENTITY_SYSV). A hash table key. */
+typedef struct
+{
+  guint64 device;
+  guint64 inode;
+} ShmlensIdentity;
+
+#define SHMLENS_IDENTITY_SYSV G_MAXUINT64
+
+ShmlensIdentity *shmlens_identity_new       (guint64        device,
+                                             guint64        inode);
+guint            shmlens_identity_hash      (gconstpointer  identity);
+gboolean         shmlens_identity_equal     (gconstpointer  a,
+                                             gconstpointer  b);
+ShmlensIdentity  shmlens_segment_get_identity (ShmlensSegment *self);
+
 ShmlensSegment *shmlens_segment_new          (ShmlensSegmentKind  kind);
 void            shmlens_segment_fill_from_stat (ShmlensSegment    *self,
                                                 const struct stat *st);

@@ -430,6 +430,40 @@ shmlens_segment_is_locked (ShmlensSegment *self)
   return self->kind == SHMLENS_SEGMENT_KIND_SYSV && (self->sysv_perms & SHM_LOCKED) != 0;
 }
 
+ShmlensIdentity *
+shmlens_identity_new (guint64 device,
+                      guint64 inode)
+{
+  ShmlensIdentity *identity = g_new (ShmlensIdentity, 1);
+  identity->device = device;
+  identity->inode = inode;
+  return identity;
+}
+
+guint
+shmlens_identity_hash (gconstpointer identity)
+{
+  const ShmlensIdentity *id = identity;
+  guint64 mixed = (id->inode * 0x9e3779b97f4a7c15u) ^ id->device;
+  return (guint) (mixed ^ (mixed >> 32));
+}
+
+gboolean
+shmlens_identity_equal (gconstpointer a,
+                        gconstpointer b)
+{
+  const ShmlensIdentity *x = a, *y = b;
+  return x->device == y->device && x->inode == y->inode;
+}
+
+ShmlensIdentity
+shmlens_segment_get_identity (ShmlensSegment *self)
+{
+  if (self->kind == SHMLENS_SEGMENT_KIND_SYSV)
+    return (ShmlensIdentity) { SHMLENS_IDENTITY_SYSV, (guint64) self->shmid };
+  return (ShmlensIdentity) { self->device, self->inode };
+}
+
 /**
  * shmlens_segment_same_identity:
  * @self: a segment
