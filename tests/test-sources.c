@@ -339,9 +339,11 @@ test_catalog_survives_exiting_processes (void)
 {
   g_autoptr(ShmlensCatalog) catalog = shmlens_catalog_new (SHMLENS_SEGMENT_KINDS_ALL);
   pid_t children[40];
+  guint vanished = 0;
 
-  /* processes that hold a memfd and exit at once, while we scan */
-  for (int round = 0; round < 5; round++)
+  /* Processes that hold a memfd and exit at once, while we scan: every refresh
+   * succeeds, and sooner or later one is seen to vanish mid-scan and is counted. */
+  for (int round = 0; round < 200 && vanished == 0; round++)
     {
       for (guint i = 0; i < G_N_ELEMENTS (children); i++)
         {
@@ -355,9 +357,11 @@ test_catalog_survives_exiting_processes (void)
             }
         }
       refresh (catalog);
+      vanished += shmlens_catalog_get_vanished_processes (catalog);
       for (guint i = 0; i < G_N_ELEMENTS (children); i++)
         waitpid (children[i], NULL, 0);
     }
+  g_assert_cmpuint (vanished, >, 0);
 }
 
 int

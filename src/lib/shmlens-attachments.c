@@ -9,8 +9,8 @@
  *
  * The same pass collects the memfds and the shared anonymous memory it meets, since
  * those segments exist only through the processes that hold them. Processes we may
- * not inspect are skipped and counted; those that exit while we read them hold
- * nothing any more and are passed over. */
+ * not inspect are skipped and counted; those that exit while we read them are
+ * counted apart, since they hold nothing any more. */
 #include "config.h"
 
 #include <dirent.h>
@@ -31,7 +31,8 @@ struct _ShmlensProcessScan
   GHashTable *found;         /* ShmlensIdentity → ShmlensSegment (memfd, anon) */
   GPtrArray *found_order;    /* the found segments in discovery order */
   GHashTable *wanted_files;  /* ShmlensIdentity of plain files asked about */
-  guint skipped;
+  guint skipped;             /* not permitted */
+  guint vanished;            /* exited while we read them */
 };
 
 static ShmlensIdentity *
@@ -183,18 +184,23 @@ is_denial (int saved_errno)
   return saved_errno == EACCES || saved_errno == EPERM;
 }
 
-/* Returns FALSE when we were not permitted to read the mappings. A process that
- * exited meanwhile holds nothing any more and is no loss. */
+static gboolean
+is_exit (int saved_errno)
+{
+  return saved_errno == ENOENT || saved_errno == ESRCH;
+}
+
+/* Returns FALSE, with errno saved, when the mappings could not be read. */
 static gboolean
 scan_maps (ShmlensProcessScan *scan,
            ProcessContext     *process,
-           GString            *buffer)
+           GString            *buffer,
+           int                *saved_errno)
 {
-  int saved_errno;
   char *line, *next;
 
-  if (!shmlens_proc_read_file_at (process->dirfd, "maps", buffer, &saved_errno))
-    return !is_denial (saved_errno);
+  if (!shmlens_proc_read_file_at (process->dirfd, "maps", buffer, saved_errno))
+    return FALSE;
 
   for (line = buffer->str; line != NULL && *line != '\0'; line = next)
     {
@@ -257,23 +263,27 @@ scan_maps (ShmlensProcessScan *scan,
   return TRUE;
 }
 
-/* Returns FALSE when we were not permitted to list the descriptors. */
+/* Returns FALSE, with errno saved, when the descriptors could not be listed. */
 static gboolean
 scan_fds (ShmlensProcessScan *scan,
-          ProcessContext     *process)
+          ProcessContext     *process,
+          int                *saved_errno)
 {
   int fd_dirfd = openat (process->dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   DIR *dir;
   struct dirent *entry;
 
   if (fd_dirfd < 0)
-    return !is_denial (errno);
+    {
+      *saved_errno = errno;
+      return FALSE;
+    }
   dir = fdopendir (fd_dirfd);
   if (dir == NULL)
     {
-      int saved_errno = errno;
+      *saved_errno = errno;
       close (fd_dirfd);
-      return !is_denial (saved_errno);
+      return FALSE;
     }
 
   while ((entry = readdir (dir)) != NULL)
@@ -346,21 +356,25 @@ scan_process (ShmlensProcessScan *scan,
   ProcessContext process = { .pid = pid, .dirfd = -1 };
 
   g_snprintf (name, sizeof name, "%d", pid);
+  int maps_errno = 0, fds_errno = 0;
+
   process.dirfd = openat (proc_dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (process.dirfd < 0)
-    return; /* exited since readdir */
-  if (fstat (process.dirfd, &st) != 0)
+  if (process.dirfd < 0 || fstat (process.dirfd, &st) != 0)
     {
-      close (process.dirfd);
+      if (process.dirfd >= 0)
+        close (process.dirfd);
+      scan->vanished++;
       return;
     }
   process.uid = st.st_uid;
 
   /* both, even if the first is denied: a partial view is better than none */
-  gboolean maps_ok = scan_maps (scan, &process, buffer);
-  gboolean fds_ok = scan_fds (scan, &process);
-  if (!maps_ok || !fds_ok)
+  scan_maps (scan, &process, buffer, &maps_errno);
+  scan_fds (scan, &process, &fds_errno);
+  if (is_denial (maps_errno) || is_denial (fds_errno))
     scan->skipped++;
+  else if (is_exit (maps_errno) || is_exit (fds_errno))
+    scan->vanished++;
 
   close (process.dirfd);
   g_free (process.command);
@@ -454,8 +468,16 @@ shmlens_process_scan_get_found (ShmlensProcessScan *scan)
   return scan->found_order;
 }
 
+/* Processes we were not permitted to inspect: what they hold is missing. */
 guint
 shmlens_process_scan_get_skipped (ShmlensProcessScan *scan)
 {
   return scan->skipped;
+}
+
+/* Processes that exited while we read them: they hold nothing any more. */
+guint
+shmlens_process_scan_get_vanished (ShmlensProcessScan *scan)
+{
+  return scan->vanished;
 }

@@ -21,6 +21,7 @@ void                shmlens_process_scan_attach    (ShmlensProcessScan *scan,
                                                     ShmlensSegment     *segment);
 GPtrArray          *shmlens_process_scan_get_found (ShmlensProcessScan *scan);
 guint               shmlens_process_scan_get_skipped (ShmlensProcessScan *scan);
+guint               shmlens_process_scan_get_vanished (ShmlensProcessScan *scan);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShmlensProcessScan, shmlens_process_scan_free)
 

@@ -21,6 +21,7 @@ struct _ShmlensCatalog
   guint kinds;
   GPtrArray *segments;     /* of ShmlensSegment, in model order */
   guint skipped_processes;
+  guint vanished_processes;
 };
 
 enum
@@ -203,6 +204,20 @@ shmlens_catalog_get_skipped_processes (ShmlensCatalog *self)
   return self->skipped_processes;
 }
 
+/**
+ * shmlens_catalog_get_vanished_processes:
+ * @self: a catalog
+ *
+ * Returns: how many processes exited while the last refresh read them; they held
+ *   nothing any more, so nothing is missing, but the scan saw them go
+ */
+guint
+shmlens_catalog_get_vanished_processes (ShmlensCatalog *self)
+{
+  g_return_val_if_fail (SHMLENS_IS_CATALOG (self), 0);
+  return self->vanished_processes;
+}
+
 static void
 take_all (GPtrArray *into,
           GPtrArray *from)
@@ -250,6 +265,7 @@ shmlens_catalog_refresh (ShmlensCatalog  *self,
 
   shmlens_process_scan_run (scan, -1);
   self->skipped_processes = shmlens_process_scan_get_skipped (scan);
+  self->vanished_processes = shmlens_process_scan_get_vanished (scan);
 
   for (guint i = 0; i < fresh->len; i++)
     shmlens_process_scan_attach (scan, g_ptr_array_index (fresh, i));

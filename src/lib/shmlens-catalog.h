@@ -18,5 +18,6 @@ void            shmlens_catalog_set_kinds              (ShmlensCatalog  *self,
 gboolean        shmlens_catalog_refresh                (ShmlensCatalog  *self,
                                                         GError         **error);
 guint           shmlens_catalog_get_skipped_processes  (ShmlensCatalog  *self);
+guint           shmlens_catalog_get_vanished_processes (ShmlensCatalog  *self);
 
 G_END_DECLS
