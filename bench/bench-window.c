@@ -16,8 +16,8 @@
 #define WINDOW ((gsize) 4096)
 #define HUGE_SIZE ((guint64) 64 << 30)
 #define HUGE_WINDOW_AT ((guint64) 32 << 30)
-#define ITERATIONS 20000
-#define ROUNDS 25
+#define ITERATIONS 5000
+#define ROUNDS 100
 #define GOAL 1.2
 
 static char *names[2];
