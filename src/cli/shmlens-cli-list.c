@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "shmlens-catalog.h"
 #include "shmlens-cli.h"
@@ -202,10 +203,14 @@ shmlens_cli_list (int    argc,
     print_table (segments);
 
   guint skipped = shmlens_catalog_get_skipped_processes (catalog);
+  fflush (stdout); /* the warning belongs after the table */
   if (skipped > 0)
     fprintf (stderr, "shmlens-cli: %u %s could not be inspected (not permitted); what %s "
-             "map or hold is not counted. Run as root to see everything.\n", skipped,
-             skipped == 1 ? "process" : "processes", skipped == 1 ? "it may" : "they may");
+             "map or hold is not counted. %s\n", skipped,
+             skipped == 1 ? "process" : "processes", skipped == 1 ? "it may" : "they may",
+             geteuid () == 0 ? "Even root is refused here: a container or a security "
+                               "module hides them."
+                             : "Run as root to see everything.");
 
   return SHMLENS_CLI_EXIT_OK;
 }
