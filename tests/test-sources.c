@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
@@ -338,17 +339,16 @@ static void
 test_catalog_survives_exiting_processes (void)
 {
   g_autoptr(ShmlensCatalog) catalog = shmlens_catalog_new (SHMLENS_SEGMENT_KINDS_ALL);
-  pid_t children[40];
   guint vanished = 0;
 
-  /* Processes that hold a memfd and exit at once, while we scan: every refresh
-   * succeeds, and sooner or later one is seen to vanish mid-scan and is counted. */
+  /* Children are reaped the moment they exit, so their /proc entries disappear while
+   * the scan reads them: every refresh succeeds, and the scan counts them. */
+  signal (SIGCHLD, SIG_IGN);
   for (int round = 0; round < 200 && vanished == 0; round++)
     {
-      for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+      for (guint i = 0; i < 40; i++)
         {
-          children[i] = fork ();
-          if (children[i] == 0)
+          if (fork () == 0)
             {
               int fd = memfd_create ("shmlens-test-ephemeral", 0);
               if (fd >= 0 && ftruncate (fd, 4096) == 0)
@@ -358,10 +358,41 @@ test_catalog_survives_exiting_processes (void)
         }
       refresh (catalog);
       vanished += shmlens_catalog_get_vanished_processes (catalog);
-      for (guint i = 0; i < G_N_ELEMENTS (children); i++)
-        waitpid (children[i], NULL, 0);
     }
+  signal (SIGCHLD, SIG_DFL);
   g_assert_cmpuint (vanished, >, 0);
+}
+
+static void
+on_refreshed (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean *done = user_data;
+
+  g_assert_true (shmlens_catalog_refresh_finish (SHMLENS_CATALOG (source), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static void
+test_catalog_refresh_async (void)
+{
+  g_autoptr(ShmlensCatalog) catalog = shmlens_catalog_new (SHMLENS_SEGMENT_KIND_POSIX);
+  g_autofree char *name = shmlens_test_posix_create ("async", NULL, 100);
+  Counts counts = { 0 };
+  gboolean done = FALSE;
+
+  g_signal_connect (catalog, "items-changed", G_CALLBACK (on_items_changed), &counts);
+  shmlens_catalog_refresh_async (catalog, NULL, on_refreshed, &done);
+  /* the model changes only when the main context runs the merge */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (catalog)), ==, 0);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (find (catalog, SHMLENS_SEGMENT_KIND_POSIX, name, 0));
+  g_assert_cmpuint (counts.added, ==, g_list_model_get_n_items (G_LIST_MODEL (catalog)));
+  shmlens_test_posix_remove (name);
 }
 
 int
@@ -378,6 +409,7 @@ main (int    argc,
   g_test_add_func ("/shmlens/catalog/anon/listed-per-process", test_catalog_anonymous);
   g_test_add_func ("/shmlens/catalog/live-updates-keep-objects",
                    test_catalog_live_updates_keep_objects);
+  g_test_add_func ("/shmlens/catalog/refresh-in-a-thread", test_catalog_refresh_async);
   g_test_add_func ("/shmlens/catalog/survives-exiting-processes",
                    test_catalog_survives_exiting_processes);
 

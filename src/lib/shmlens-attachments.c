@@ -450,6 +450,44 @@ shmlens_process_scan_attach (ShmlensProcessScan *scan,
 }
 
 /**
+ * shmlens_find_attachments:
+ * @kind: the segment's kind
+ * @device: its device (not for System V)
+ * @inode: its inode (not for System V)
+ * @shmid: its id (System V only)
+ * @n_skipped: (out) (optional): processes we were not permitted to inspect
+ *
+ * One pass over /proc for one segment, named by identity only so that it can run in
+ * a worker thread while the segment object lives on in the main thread.
+ *
+ * Returns: (transfer full) (element-type ShmlensAttachment): the attachments
+ */
+GPtrArray *
+shmlens_find_attachments (ShmlensSegmentKind  kind,
+                          dev_t               device,
+                          ino_t               inode,
+                          int                 shmid,
+                          guint              *n_skipped)
+{
+  g_autoptr(ShmlensProcessScan) scan = shmlens_process_scan_new ();
+  ShmlensIdentity key = kind == SHMLENS_SEGMENT_KIND_SYSV
+    ? (ShmlensIdentity) { SHMLENS_IDENTITY_SYSV, (guint64) shmid }
+    : (ShmlensIdentity) { device, inode };
+  GPtrArray *result = g_ptr_array_new_with_free_func ((GDestroyNotify) shmlens_attachment_free);
+  GPtrArray *list;
+
+  if (kind == SHMLENS_SEGMENT_KIND_FILE)
+    shmlens_process_scan_want_file (scan, device, inode);
+  shmlens_process_scan_run (scan, -1);
+  list = g_hash_table_lookup (scan->attachments, &key);
+  for (guint i = 0; list != NULL && i < list->len; i++)
+    g_ptr_array_add (result, shmlens_attachment_copy (g_ptr_array_index (list, i)));
+  if (n_skipped != NULL)
+    *n_skipped = scan->skipped;
+  return result;
+}
+
+/**
  * shmlens_process_scan_get_found:
  * @scan: a scan that has run
  *

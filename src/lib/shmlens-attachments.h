@@ -25,4 +25,10 @@ guint               shmlens_process_scan_get_vanished (ShmlensProcessScan *scan)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShmlensProcessScan, shmlens_process_scan_free)
 
+GPtrArray          *shmlens_find_attachments       (ShmlensSegmentKind  kind,
+                                                    dev_t               device,
+                                                    ino_t               inode,
+                                                    int                 shmid,
+                                                    guint              *n_skipped);
+
 G_END_DECLS

@@ -226,36 +226,40 @@ take_all (GPtrArray *into,
     g_ptr_array_add (into, g_object_ref (g_ptr_array_index (from, i)));
 }
 
-/**
- * shmlens_catalog_refresh:
- * @self: a catalog
- * @error: return location for an error
- *
- * Takes a new snapshot of the machine's segments and merges it into the model.
- * A process that cannot be inspected is skipped and counted, never an error; only a
- * source that cannot be read at all (/dev/shm, /proc/sysvipc/shm) is.
- *
- * Returns: %TRUE on success
- */
-gboolean
-shmlens_catalog_refresh (ShmlensCatalog  *self,
-                         GError         **error)
+typedef struct
+{
+  guint kinds;
+  GPtrArray *segments;  /* the new snapshot, of ShmlensSegment */
+  guint skipped;
+  guint vanished;
+} Snapshot;
+
+static void
+snapshot_free (Snapshot *snapshot)
+{
+  g_clear_pointer (&snapshot->segments, g_ptr_array_unref);
+  g_free (snapshot);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_free)
+
+/* Reads every source and /proc. Touches nothing of the catalog, so that it can run
+ * in a worker thread. */
+static gboolean
+take_snapshot (Snapshot  *snapshot,
+               GError   **error)
 {
   g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(ShmlensProcessScan) scan = shmlens_process_scan_new ();
-  g_autoptr(GHashTable) by_identity = NULL;
-  guint old_len;
 
-  g_return_val_if_fail (SHMLENS_IS_CATALOG (self), FALSE);
-
-  if (self->kinds & SHMLENS_SEGMENT_KIND_POSIX)
+  if (snapshot->kinds & SHMLENS_SEGMENT_KIND_POSIX)
     {
       g_autoptr(GPtrArray) posix = shmlens_sources_posix_list (error);
       if (posix == NULL)
         return FALSE;
       take_all (fresh, posix);
     }
-  if (self->kinds & SHMLENS_SEGMENT_KIND_SYSV)
+  if (snapshot->kinds & SHMLENS_SEGMENT_KIND_SYSV)
     {
       g_autoptr(GPtrArray) sysv = shmlens_sources_sysv_list (error);
       if (sysv == NULL)
@@ -264,8 +268,8 @@ shmlens_catalog_refresh (ShmlensCatalog  *self,
     }
 
   shmlens_process_scan_run (scan, -1);
-  self->skipped_processes = shmlens_process_scan_get_skipped (scan);
-  self->vanished_processes = shmlens_process_scan_get_vanished (scan);
+  snapshot->skipped = shmlens_process_scan_get_skipped (scan);
+  snapshot->vanished = shmlens_process_scan_get_vanished (scan);
 
   for (guint i = 0; i < fresh->len; i++)
     shmlens_process_scan_attach (scan, g_ptr_array_index (fresh, i));
@@ -274,11 +278,27 @@ shmlens_catalog_refresh (ShmlensCatalog  *self,
   for (guint i = 0; i < found->len; i++)
     {
       ShmlensSegment *segment = g_ptr_array_index (found, i);
-      if (self->kinds & shmlens_segment_get_kind (segment))
+      if (snapshot->kinds & shmlens_segment_get_kind (segment))
         g_ptr_array_add (fresh, g_object_ref (segment));
     }
 
-  /* Merge: keep the objects of segments that still exist. */
+  snapshot->segments = g_steal_pointer (&fresh);
+  return TRUE;
+}
+
+/* Merges a snapshot into the model: keeps the objects of segments that still exist,
+ * so that views keep their selection. */
+static void
+apply_snapshot (ShmlensCatalog *self,
+                Snapshot       *snapshot)
+{
+  GPtrArray *fresh = snapshot->segments;
+  g_autoptr(GHashTable) by_identity = NULL;
+  guint old_len;
+
+  self->skipped_processes = snapshot->skipped;
+  self->vanished_processes = snapshot->vanished;
+
   by_identity = g_hash_table_new_full (shmlens_identity_hash, shmlens_identity_equal, g_free,
                                        NULL);
   for (guint i = 0; i < fresh->len; i++)
@@ -316,6 +336,96 @@ shmlens_catalog_refresh (ShmlensCatalog  *self,
     }
   if (self->segments->len > old_len)
     g_list_model_items_changed (G_LIST_MODEL (self), old_len, 0, self->segments->len - old_len);
+}
 
+/**
+ * shmlens_catalog_refresh:
+ * @self: a catalog
+ * @error: return location for an error
+ *
+ * Takes a new snapshot of the machine's segments and merges it into the model.
+ * A process that cannot be inspected is skipped and counted, never an error; only a
+ * source that cannot be read at all (/dev/shm, /proc/sysvipc/shm) is.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+shmlens_catalog_refresh (ShmlensCatalog  *self,
+                         GError         **error)
+{
+  g_autoptr(Snapshot) snapshot = g_new0 (Snapshot, 1);
+
+  g_return_val_if_fail (SHMLENS_IS_CATALOG (self), FALSE);
+
+  snapshot->kinds = self->kinds;
+  if (!take_snapshot (snapshot, error))
+    return FALSE;
+  apply_snapshot (self, snapshot);
+  return TRUE;
+}
+
+static void
+refresh_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (take_snapshot (task_data, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * shmlens_catalog_refresh_async:
+ * @self: a catalog
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the model is updated
+ * @user_data: for @callback
+ *
+ * Like shmlens_catalog_refresh(), but the reading happens in a worker thread; only
+ * the merge, and so every signal, happens in the thread of the caller's main context.
+ */
+void
+shmlens_catalog_refresh_async (ShmlensCatalog      *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Snapshot *snapshot = g_new0 (Snapshot, 1);
+
+  g_return_if_fail (SHMLENS_IS_CATALOG (self));
+
+  snapshot->kinds = self->kinds;
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, shmlens_catalog_refresh_async);
+  g_task_set_task_data (task, snapshot, (GDestroyNotify) snapshot_free);
+  g_task_run_in_thread (task, refresh_thread);
+}
+
+/**
+ * shmlens_catalog_refresh_finish:
+ * @self: a catalog
+ * @result: the result given to the callback
+ * @error: return location for an error
+ *
+ * Merges the snapshot taken by shmlens_catalog_refresh_async() into the model.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+shmlens_catalog_refresh_finish (ShmlensCatalog  *self,
+                                GAsyncResult    *result,
+                                GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (!g_task_had_error (G_TASK (result)) && !g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    apply_snapshot (self, g_task_get_task_data (G_TASK (result)));
   return TRUE;
 }

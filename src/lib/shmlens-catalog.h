@@ -17,6 +17,13 @@ void            shmlens_catalog_set_kinds              (ShmlensCatalog  *self,
                                                         guint            kinds);
 gboolean        shmlens_catalog_refresh                (ShmlensCatalog  *self,
                                                         GError         **error);
+void            shmlens_catalog_refresh_async          (ShmlensCatalog      *self,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean        shmlens_catalog_refresh_finish         (ShmlensCatalog  *self,
+                                                        GAsyncResult    *result,
+                                                        GError         **error);
 guint           shmlens_catalog_get_skipped_processes  (ShmlensCatalog  *self);
 guint           shmlens_catalog_get_vanished_processes (ShmlensCatalog  *self);
 
