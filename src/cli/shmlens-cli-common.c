@@ -169,40 +169,13 @@ shmlens_cli_user_name (guint uid)
 }
 
 static void
-add_int (ShmlensJsonWriter *json,
-         const char        *member,
-         gint64             value)
-{
-  shmlens_json_writer_member (json, member);
-  shmlens_json_writer_int (json, value);
-}
-
-static void
-add_string (ShmlensJsonWriter *json,
-            const char        *member,
-            const char        *value)
-{
-  shmlens_json_writer_member (json, member);
-  shmlens_json_writer_string (json, value);
-}
-
-static void
-add_boolean (ShmlensJsonWriter *json,
-             const char        *member,
-             gboolean           value)
-{
-  shmlens_json_writer_member (json, member);
-  shmlens_json_writer_boolean (json, value);
-}
-
-static void
 add_address (ShmlensJsonWriter *json,
              const char        *member,
              guint64            value)
 {
   char text[32];
   g_snprintf (text, sizeof text, "0x%" G_GINT64_MODIFIER "x", value);
-  add_string (json, member, text);
+  shmlens_json_writer_add_string (json, member, text);
 }
 
 /* The members every output of a segment shares: `list --json` and `info --json`.
@@ -217,42 +190,42 @@ shmlens_cli_write_segment_json (ShmlensJsonWriter *json,
   ShmlensSegmentKind kind = shmlens_segment_get_kind (segment);
 
   shmlens_json_writer_begin_object (json);
-  add_string (json, "ref", ref);
-  add_string (json, "kind", shmlens_segment_kind_to_string (kind));
-  add_string (json, "name", name);
-  add_int (json, "size", (gint64) shmlens_segment_get_size (segment));
+  shmlens_json_writer_add_string (json, "ref", ref);
+  shmlens_json_writer_add_string (json, "kind", shmlens_segment_kind_to_string (kind));
+  shmlens_json_writer_add_string (json, "name", name);
+  shmlens_json_writer_add_int (json, "size", (gint64) shmlens_segment_get_size (segment));
   shmlens_json_writer_member (json, "resident");
   if (shmlens_segment_get_resident (segment) >= 0)
     shmlens_json_writer_int (json, shmlens_segment_get_resident (segment));
   else
     shmlens_json_writer_null (json);
-  add_int (json, "uid", shmlens_segment_get_uid (segment));
-  add_int (json, "gid", shmlens_segment_get_gid (segment));
-  add_string (json, "owner", shmlens_cli_user_name (shmlens_segment_get_uid (segment)));
+  shmlens_json_writer_add_int (json, "uid", shmlens_segment_get_uid (segment));
+  shmlens_json_writer_add_int (json, "gid", shmlens_segment_get_gid (segment));
+  shmlens_json_writer_add_string (json, "owner", shmlens_cli_user_name (shmlens_segment_get_uid (segment)));
   shmlens_json_writer_member (json, "mode");
   if (shmlens_segment_get_metadata_known (segment))
     shmlens_json_writer_int (json, shmlens_segment_get_mode (segment));
   else
     shmlens_json_writer_null (json);
-  add_int (json, "attached", shmlens_segment_get_n_processes (segment));
-  add_boolean (json, "orphan", shmlens_segment_is_orphan (segment));
+  shmlens_json_writer_add_int (json, "attached", shmlens_segment_get_n_processes (segment));
+  shmlens_json_writer_add_boolean (json, "orphan", shmlens_segment_is_orphan (segment));
 
   if (kind == SHMLENS_SEGMENT_KIND_SYSV)
     {
-      add_int (json, "id", shmlens_segment_get_shmid (segment));
-      add_int (json, "key", shmlens_segment_get_key (segment));
-      add_int (json, "perms", shmlens_segment_get_sysv_perms (segment));
-      add_boolean (json, "marked_for_removal", shmlens_segment_is_marked_for_removal (segment));
-      add_boolean (json, "locked", shmlens_segment_is_locked (segment));
-      add_int (json, "creator_pid", shmlens_segment_get_creator_pid (segment));
-      add_int (json, "last_pid", shmlens_segment_get_last_pid (segment));
-      add_int (json, "nattch", shmlens_segment_get_nattch (segment));
-      add_int (json, "cuid", shmlens_segment_get_cuid (segment));
-      add_int (json, "cgid", shmlens_segment_get_cgid (segment));
-      add_int (json, "atime", shmlens_segment_get_atime (segment));
-      add_int (json, "dtime", shmlens_segment_get_dtime (segment));
-      add_int (json, "ctime", shmlens_segment_get_ctime (segment));
-      add_int (json, "swap", (gint64) shmlens_segment_get_swap (segment));
+      shmlens_json_writer_add_int (json, "id", shmlens_segment_get_shmid (segment));
+      shmlens_json_writer_add_int (json, "key", shmlens_segment_get_key (segment));
+      shmlens_json_writer_add_int (json, "perms", shmlens_segment_get_sysv_perms (segment));
+      shmlens_json_writer_add_boolean (json, "marked_for_removal", shmlens_segment_is_marked_for_removal (segment));
+      shmlens_json_writer_add_boolean (json, "locked", shmlens_segment_is_locked (segment));
+      shmlens_json_writer_add_int (json, "creator_pid", shmlens_segment_get_creator_pid (segment));
+      shmlens_json_writer_add_int (json, "last_pid", shmlens_segment_get_last_pid (segment));
+      shmlens_json_writer_add_int (json, "nattch", shmlens_segment_get_nattch (segment));
+      shmlens_json_writer_add_int (json, "cuid", shmlens_segment_get_cuid (segment));
+      shmlens_json_writer_add_int (json, "cgid", shmlens_segment_get_cgid (segment));
+      shmlens_json_writer_add_int (json, "atime", shmlens_segment_get_atime (segment));
+      shmlens_json_writer_add_int (json, "dtime", shmlens_segment_get_dtime (segment));
+      shmlens_json_writer_add_int (json, "ctime", shmlens_segment_get_ctime (segment));
+      shmlens_json_writer_add_int (json, "swap", (gint64) shmlens_segment_get_swap (segment));
     }
   else
     {
@@ -267,15 +240,15 @@ shmlens_cli_write_segment_json (ShmlensJsonWriter *json,
         shmlens_json_writer_int (json, shmlens_segment_get_ctime (segment));
       else
         shmlens_json_writer_null (json);
-      add_int (json, "device", (gint64) shmlens_segment_get_device (segment));
-      add_int (json, "inode", (gint64) shmlens_segment_get_inode (segment));
+      shmlens_json_writer_add_int (json, "device", (gint64) shmlens_segment_get_device (segment));
+      shmlens_json_writer_add_int (json, "inode", (gint64) shmlens_segment_get_inode (segment));
     }
 
   if (kind == SHMLENS_SEGMENT_KIND_MEMFD || kind == SHMLENS_SEGMENT_KIND_ANON)
     {
-      add_int (json, "pid", shmlens_segment_get_pid (segment));
+      shmlens_json_writer_add_int (json, "pid", shmlens_segment_get_pid (segment));
       if (shmlens_segment_get_fd (segment) >= 0)
-        add_int (json, "fd", shmlens_segment_get_fd (segment));
+        shmlens_json_writer_add_int (json, "fd", shmlens_segment_get_fd (segment));
       else
         add_address (json, "address", shmlens_segment_get_address (segment));
     }
@@ -292,19 +265,19 @@ shmlens_cli_write_segment_json (ShmlensJsonWriter *json,
           g_autofree char *command = shmlens_escape (a->command, -1);
 
           shmlens_json_writer_begin_object (json);
-          add_int (json, "pid", a->pid);
-          add_string (json, "command", command);
-          add_int (json, "uid", a->uid);
-          add_string (json, "how", a->how == SHMLENS_ATTACHMENT_MAPS ? "maps" : "holds");
+          shmlens_json_writer_add_int (json, "pid", a->pid);
+          shmlens_json_writer_add_string (json, "command", command);
+          shmlens_json_writer_add_int (json, "uid", a->uid);
+          shmlens_json_writer_add_string (json, "how", a->how == SHMLENS_ATTACHMENT_MAPS ? "maps" : "holds");
           if (a->how == SHMLENS_ATTACHMENT_MAPS)
             {
               add_address (json, "start", a->start);
               add_address (json, "end", a->end);
-              add_int (json, "offset", (gint64) a->offset);
+              shmlens_json_writer_add_int (json, "offset", (gint64) a->offset);
             }
           else
-            add_int (json, "fd", a->fd);
-          add_string (json, "perms", a->perms);
+            shmlens_json_writer_add_int (json, "fd", a->fd);
+          shmlens_json_writer_add_string (json, "perms", a->perms);
           shmlens_json_writer_end_object (json);
         }
       shmlens_json_writer_end_array (json);

@@ -201,3 +201,31 @@ shmlens_json_writer_string (ShmlensJsonWriter *writer,
   append_escaped (writer, value);
   writer->need_comma = TRUE;
 }
+
+/* A member and its value, the common case. */
+void
+shmlens_json_writer_add_int (ShmlensJsonWriter *writer,
+                             const char        *member,
+                             gint64             value)
+{
+  shmlens_json_writer_member (writer, member);
+  shmlens_json_writer_int (writer, value);
+}
+
+void
+shmlens_json_writer_add_string (ShmlensJsonWriter *writer,
+                                const char        *member,
+                                const char        *value)
+{
+  shmlens_json_writer_member (writer, member);
+  shmlens_json_writer_string (writer, value);
+}
+
+void
+shmlens_json_writer_add_boolean (ShmlensJsonWriter *writer,
+                                 const char        *member,
+                                 gboolean           value)
+{
+  shmlens_json_writer_member (writer, member);
+  shmlens_json_writer_boolean (writer, value);
+}

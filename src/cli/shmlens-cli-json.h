@@ -24,6 +24,15 @@ void               shmlens_json_writer_boolean      (ShmlensJsonWriter  *writer,
 void               shmlens_json_writer_null         (ShmlensJsonWriter  *writer);
 void               shmlens_json_writer_string       (ShmlensJsonWriter  *writer,
                                                      const char         *value);
+void               shmlens_json_writer_add_int      (ShmlensJsonWriter  *writer,
+                                                     const char         *member,
+                                                     gint64              value);
+void               shmlens_json_writer_add_string   (ShmlensJsonWriter  *writer,
+                                                     const char         *member,
+                                                     const char         *value);
+void               shmlens_json_writer_add_boolean  (ShmlensJsonWriter  *writer,
+                                                     const char         *member,
+                                                     gboolean            value);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShmlensJsonWriter, shmlens_json_writer_free)
 

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <glib-unix.h>
-#include <json-glib/json-glib.h>
 
 #include "shmlens-cli.h"
 #include "shmlens-reader.h"
@@ -61,54 +60,26 @@ format_hex (const guint8 *bytes,
   return text;
 }
 
-static JsonBuilder *
+static ShmlensJsonWriter *
 begin_event (const char *when,
              const char *event)
 {
-  JsonBuilder *builder = json_builder_new ();
+  ShmlensJsonWriter *json = shmlens_json_writer_new (FALSE);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "time");
-  json_builder_add_string_value (builder, when);
-  json_builder_set_member_name (builder, "event");
-  json_builder_add_string_value (builder, event);
-  return builder;
-}
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *member,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, member);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_string (JsonBuilder *builder,
-            const char  *member,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, member);
-  json_builder_add_string_value (builder, value);
+  shmlens_json_writer_begin_object (json);
+  shmlens_json_writer_add_string (json, "time", when);
+  shmlens_json_writer_add_string (json, "event", event);
+  return json;
 }
 
 static gboolean
-end_event (Watch       *watch,
-           JsonBuilder *builder)
+end_event (Watch             *watch,
+           ShmlensJsonWriter *json)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *line = NULL;
-  gsize length;
 
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  line = json_generator_to_data (generator, &length);
-  if (!shmlens_cli_write_all (STDOUT_FILENO, line, length, &error) ||
-      !shmlens_cli_write_all (STDOUT_FILENO, "\n", 1, &error))
+  shmlens_json_writer_end_object (json);
+  if (!shmlens_cli_print_json (json, &error))
     {
       watch->status = shmlens_cli_fail (error);
       g_main_loop_quit (watch->loop);
@@ -142,16 +113,15 @@ report_change (Watch                      *watch,
 
   if (watch->json)
     {
-      g_autoptr(JsonBuilder) builder = begin_event (when, "change");
+      g_autoptr(ShmlensJsonWriter) json = begin_event (when, "change");
 
-      add_int (builder, "offset", (gint64) change->offset);
-      add_int (builder, "length", (gint64) change->length);
-      add_string (builder, "old", old_hex);
-      add_string (builder, "new", new_hex);
-      json_builder_set_member_name (builder, "truncated");
-      json_builder_add_boolean_value (builder, cut);
-      add_int (builder, "shown", (gint64) shown);
-      if (!end_event (watch, builder))
+      shmlens_json_writer_add_int (json, "offset", (gint64) change->offset);
+      shmlens_json_writer_add_int (json, "length", (gint64) change->length);
+      shmlens_json_writer_add_string (json, "old", old_hex);
+      shmlens_json_writer_add_string (json, "new", new_hex);
+      shmlens_json_writer_add_boolean (json, "truncated", cut);
+      shmlens_json_writer_add_int (json, "shown", (gint64) shown);
+      if (!end_event (watch, json))
         return FALSE;
     }
   else if (cut)
@@ -174,11 +144,11 @@ report_size (Watch      *watch,
 {
   if (watch->json)
     {
-      g_autoptr(JsonBuilder) builder = begin_event (when, "size");
+      g_autoptr(ShmlensJsonWriter) json = begin_event (when, "size");
 
-      add_int (builder, "old_size", (gint64) old_size);
-      add_int (builder, "new_size", (gint64) new_size);
-      if (!end_event (watch, builder))
+      shmlens_json_writer_add_int (json, "old_size", (gint64) old_size);
+      shmlens_json_writer_add_int (json, "new_size", (gint64) new_size);
+      if (!end_event (watch, json))
         return FALSE;
     }
   else
@@ -196,10 +166,10 @@ report_state (Watch      *watch,
 {
   if (watch->json)
     {
-      g_autoptr(JsonBuilder) builder = begin_event (when, event);
+      g_autoptr(ShmlensJsonWriter) json = begin_event (when, event);
 
-      add_string (builder, "ref", watch->ref);
-      if (!end_event (watch, builder))
+      shmlens_json_writer_add_string (json, "ref", watch->ref);
+      if (!end_event (watch, json))
         return FALSE;
     }
   else
@@ -287,14 +257,14 @@ announce (Watch    *watch,
 
   if (watch->json)
     {
-      g_autoptr(JsonBuilder) builder = begin_event (when, "start");
+      g_autoptr(ShmlensJsonWriter) json = begin_event (when, "start");
 
-      add_string (builder, "ref", watch->ref);
-      add_int (builder, "size", (gint64) watch->size);
-      add_int (builder, "offset", (gint64) offset);
-      add_int (builder, "length", (gint64) length);
-      add_int (builder, "interval", interval);
-      end_event (watch, builder);
+      shmlens_json_writer_add_string (json, "ref", watch->ref);
+      shmlens_json_writer_add_int (json, "size", (gint64) watch->size);
+      shmlens_json_writer_add_int (json, "offset", (gint64) offset);
+      shmlens_json_writer_add_int (json, "length", (gint64) length);
+      shmlens_json_writer_add_int (json, "interval", interval);
+      end_event (watch, json);
     }
   else if (to_end)
     fprintf (stderr, "Watching %s (%" G_GUINT64_FORMAT " bytes) from offset 0x%"
