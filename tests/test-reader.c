@@ -108,6 +108,38 @@ test_reader_sparse_allocates_nothing (void)
   shmlens_test_posix_remove (name);
 }
 
+/* A mostly allocated segment gets bounded steps, so that no call walks a huge extent;
+ * asking again from each end covers the whole segment. */
+static void
+test_reader_dense_extents_come_in_steps (void)
+{
+  const gsize size = 20 << 20;
+  guint8 *data = g_malloc (size);
+  g_autofree char *name = NULL;
+  g_autofree char *ref = NULL;
+  guint64 start, end, offset = 0;
+  guint steps = 0;
+
+  memset (data, 0x5a, size);
+  name = shmlens_test_posix_create ("dense", data, size);
+  ref = posix_ref (name);
+  g_autoptr(ShmlensReader) reader = open_ref (ref);
+
+  while (shmlens_reader_find_data (reader, offset, &start, &end))
+    {
+      g_assert_cmpuint (start, ==, offset);
+      g_assert_cmpuint (end, >, start);
+      g_assert_cmpuint (end - start, <=, 8 << 20);
+      offset = end;
+      steps++;
+    }
+  g_assert_cmpuint (offset, ==, size);
+  g_assert_cmpuint (steps, ==, 3);
+
+  g_free (data);
+  shmlens_test_posix_remove (name);
+}
+
 static void
 test_reader_truncation_and_growth (void)
 {
@@ -439,6 +471,8 @@ main (int    argc,
   g_test_add_func ("/shmlens/reader/posix/reads-exact-bytes", test_reader_reads_exact_bytes);
   g_test_add_func ("/shmlens/reader/posix/sparse-allocates-nothing",
                    test_reader_sparse_allocates_nothing);
+  g_test_add_func ("/shmlens/reader/posix/dense-extents-come-in-steps",
+                   test_reader_dense_extents_come_in_steps);
   g_test_add_func ("/shmlens/reader/posix/truncation-and-growth", test_reader_truncation_and_growth);
   g_test_add_func ("/shmlens/reader/posix/removal-and-replacement",
                    test_reader_removal_and_replacement);

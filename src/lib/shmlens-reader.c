@@ -33,6 +33,9 @@
 #include "shmlens-reader.h"
 #include "shmlens-sources-private.h"
 
+/* How far find_data() vouches for data in a mostly allocated segment. */
+#define SHMLENS_READER_DENSE_STEP ((guint64) 8 << 20)
+
 struct _ShmlensReader
 {
   GObject parent_instance;
@@ -427,7 +430,10 @@ shmlens_reader_read (ShmlensReader  *self,
  * @data_end: (out): its end (a hole or the end of the segment)
  *
  * Lets a scanner skip holes without reading them. Where the file system cannot tell
- * (or for System V without a descriptor), everything counts as data.
+ * (or for System V without a descriptor), everything counts as data. In a mostly
+ * allocated segment @data_end may come before the extent's real end (at most 8 MiB
+ * after @data_start, so that the call stays cheap however large the extent): ask
+ * again from there.
  *
  * Returns: %FALSE when only holes remain after @offset
  */
@@ -460,11 +466,23 @@ shmlens_reader_find_data (ShmlensReader *self,
       *data_end = self->size;
       return TRUE;
     }
+  if ((guint64) start >= self->size)
+    return FALSE;
+
+  /* SEEK_HOLE walks every page of the extent: 16 ms for 1 GiB written on tmpfs. In a
+   * segment that is mostly allocated, holes are few and small (reading them costs
+   * little and allocates nothing), so hand out bounded steps instead. */
+  struct stat st;
+  if (fstat (self->fd, &st) == 0 && (guint64) st.st_blocks * 512 >= self->size / 2)
+    {
+      *data_start = start;
+      *data_end = MIN ((guint64) start + SHMLENS_READER_DENSE_STEP, self->size);
+      return TRUE;
+    }
+
   end = lseek (self->fd, start, SEEK_HOLE);
   if (end < 0)
     end = self->size;
-  if ((guint64) start >= self->size)
-    return FALSE;
   *data_start = start;
   *data_end = MIN ((guint64) end, self->size);
   return TRUE;

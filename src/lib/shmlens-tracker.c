@@ -74,6 +74,11 @@ struct _ShmlensTracker
   gboolean have_table;
   guint scan_block;
   guint n_passes;
+  /* The data extent the scan is in, kept between calls: finding where an extent
+   * ends (SEEK_HOLE) walks its pages, so it is asked once per extent and pass. */
+  gboolean have_extent;
+  guint64 extent_start;
+  guint64 extent_end;
   guint64 zero_hash;
   guint64 zero_hash_last;
   gint64 last_changed_block;
@@ -828,6 +833,7 @@ ensure_table (ShmlensTracker *self)
     self->last_changed_block = -1;
   self->scan_block = MIN (self->scan_block, new_n);
   self->scan_size = size;
+  self->have_extent = FALSE;
   self->block_size = new_block_size;
   self->n_blocks = new_n;
   self->have_table = TRUE;
@@ -973,10 +979,7 @@ shmlens_tracker_scan (ShmlensTracker  *self,
   gint64 start = g_get_monotonic_time ();
   gint64 deadline = budget_us >= G_MAXINT64 - start ? G_MAXINT64 : start + MAX (budget_us, 0);
   gboolean progressed = FALSE;
-  gboolean have_extent = FALSE;
   gboolean only_holes_left = FALSE;
-  guint64 data_start = 0;
-  guint64 data_end = 0;
 
   g_return_val_if_fail (SHMLENS_IS_TRACKER (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -999,6 +1002,7 @@ shmlens_tracker_scan (ShmlensTracker  *self,
         {
           self->scan_block = 0;
           self->n_passes++;
+          self->have_extent = FALSE;
           if (pass_completed != NULL)
             *pass_completed = TRUE;
           return TRUE;
@@ -1008,16 +1012,18 @@ shmlens_tracker_scan (ShmlensTracker  *self,
       progressed = TRUE;
 
       offset = (guint64) self->scan_block * self->block_size;
-      if (!only_holes_left && (!have_extent || offset >= data_end))
+      if (!only_holes_left &&
+          (!self->have_extent || offset >= self->extent_end))
         {
-          have_extent = shmlens_reader_find_data (self->reader, offset, &data_start, &data_end);
-          only_holes_left = !have_extent;
+          self->have_extent = shmlens_reader_find_data (self->reader, offset, &self->extent_start,
+                                                        &self->extent_end);
+          only_holes_left = !self->have_extent;
         }
 
       if (only_holes_left)
         hole_end = self->n_blocks;
       else
-        hole_end = (guint) MIN (data_start / self->block_size, (guint64) self->n_blocks);
+        hole_end = (guint) MIN (self->extent_start / self->block_size, (guint64) self->n_blocks);
 
       if (hole_end > self->scan_block)
         {
@@ -1027,7 +1033,7 @@ shmlens_tracker_scan (ShmlensTracker  *self,
         }
       else
         {
-          guint done = hash_blocks (self, self->scan_block, data_end, stamp, error);
+          guint done = hash_blocks (self, self->scan_block, self->extent_end, stamp, error);
           if (done == 0)
             return FALSE;
           self->scan_block += done;

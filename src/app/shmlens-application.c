@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* shmlens-application.c: one instance; `shmlens REF…` opens each REF in it. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "shmlens-application.h"
+#include "shmlens-window.h"
+
+struct _ShmlensApplication
+{
+  GtkApplication parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (ShmlensApplication, shmlens_application, GTK_TYPE_APPLICATION)
+
+static ShmlensWindow *
+get_window (ShmlensApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (shmlens_window_new (self));
+  return SHMLENS_WINDOW (window);
+}
+
+static void
+shmlens_application_activate (GApplication *application)
+{
+  gtk_window_present (GTK_WINDOW (get_window (SHMLENS_APPLICATION (application))));
+}
+
+/* Handled in the primary instance, so that `shmlens REF` from a terminal opens the
+ * reference in the window already running. */
+static int
+shmlens_application_command_line (GApplication            *application,
+                                  GApplicationCommandLine *command_line)
+{
+  ShmlensApplication *self = SHMLENS_APPLICATION (application);
+  g_auto(GStrv) argv = g_application_command_line_get_arguments (command_line, NULL);
+  ShmlensWindow *window = get_window (self);
+  int status = 0;
+
+  for (guint i = 1; argv[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!shmlens_window_open_ref (window, argv[i], &error))
+        {
+          g_application_command_line_printerr (command_line, "shmlens: %s\n", error->message);
+          status = 1;
+        }
+    }
+
+  gtk_window_present (GTK_WINDOW (window));
+  return status;
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  const char *authors[] = { "The Shmlens developers", NULL };
+
+  gtk_show_about_dialog (gtk_application_get_active_window (app),
+                         "program-name", "Shmlens",
+                         "logo-icon-name", APPLICATION_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("See what lives in shared memory, live"),
+                         "website", "https://github.com/shmlens/shmlens",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "authors", authors,
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static const GActionEntry app_entries[] = {
+  { "quit", quit_activated },
+  { "about", about_activated },
+};
+
+static void
+shmlens_application_startup (GApplication *application)
+{
+  static const struct
+  {
+    const char *action;
+    const char *accels[3];
+  } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "win.open-file", { "<Control>o", NULL } },
+    { "win.close-tab", { "<Control>w", NULL } },
+    { "win.pause", { "space", NULL } },
+    { "win.follow-writes", { "<Control>j", NULL } },
+    { "win.changes-since-pause", { "<Control>k", NULL } },
+    { "win.focus-search", { "<Control><Shift>f", NULL } },
+  };
+
+  G_APPLICATION_CLASS (shmlens_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (application), app_entries,
+                                   G_N_ELEMENTS (app_entries), application);
+  for (gsize i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (application), accels[i].action,
+                                           accels[i].accels);
+
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/io/github/shmlens/Shmlens/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static void
+shmlens_application_class_init (ShmlensApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->activate = shmlens_application_activate;
+  app_class->command_line = shmlens_application_command_line;
+  app_class->startup = shmlens_application_startup;
+}
+
+static void
+shmlens_application_init (ShmlensApplication *self)
+{
+}
+
+ShmlensApplication *
+shmlens_application_new (void)
+{
+  return g_object_new (SHMLENS_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
+                       "resource-base-path", "/io/github/shmlens/Shmlens",
+                       NULL);
+}

@@ -1,0 +1,573 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* shmlens-segment-page.c: one open segment: hex view, overview, inspector, attachments.
+ *
+ * The page is the controller of one segment: it owns the reader and the tracker, and
+ * a timer at the chosen rate polls the reader for what happened to the segment,
+ * refreshes the window the hex view shows, advances the overview scan within a small
+ * budget, and hands each view what it needs. The views never read the segment. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "shmlens-attachments-panel.h"
+#include "shmlens-hex-view.h"
+#include "shmlens-inspector.h"
+#include "shmlens-overview.h"
+#include "shmlens-reader.h"
+#include "shmlens-ref.h"
+#include "shmlens-segment-page.h"
+#include "shmlens-tracker.h"
+
+/* CPU time the overview scan may take per refresh: at 10 Hz, 2 % of a core. */
+#define SCAN_BUDGET_US 2000
+/* Bytes decoded by the inspector: the largest value is 8 bytes wide. */
+#define INSPECTED_BYTES 8
+
+struct _ShmlensSegmentPage
+{
+  GtkWidget parent_instance;
+
+  GtkWidget *box;
+  GtkRevealer *banner_revealer;
+  GtkWidget *banner;
+  GtkLabel *banner_label;
+  GtkWidget *reopen_button;
+  GtkStack *stack;
+  ShmlensHexView *hex_view;
+  ShmlensOverview *overview;
+  ShmlensInspector *inspector;
+  ShmlensAttachmentsPanel *attachments;
+  GtkLabel *error_label;
+
+  ShmlensSegment *segment;
+  ShmlensReader *reader;
+  ShmlensTracker *tracker;
+  char *title;
+  char *subtitle;
+
+  guint timeout_id;
+  guint hertz;
+  gboolean paused;
+  gboolean follow_writes;
+  gboolean changes_since_pause;
+  gint64 paused_at;
+  gint64 last_followed;
+};
+
+enum
+{
+  PROP_0,
+  PROP_SEGMENT,
+  PROP_TITLE,
+  PROP_SUBTITLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (ShmlensSegmentPage, shmlens_segment_page, GTK_TYPE_WIDGET)
+
+static const char *
+kind_label (ShmlensSegmentKind kind)
+{
+  switch (kind)
+    {
+    case SHMLENS_SEGMENT_KIND_POSIX: return _("POSIX");
+    case SHMLENS_SEGMENT_KIND_SYSV: return _("System V");
+    case SHMLENS_SEGMENT_KIND_MEMFD: return _("memfd");
+    case SHMLENS_SEGMENT_KIND_ANON: return _("Shared anonymous");
+    case SHMLENS_SEGMENT_KIND_FILE: return _("File");
+    default: return "";
+    }
+}
+
+static void
+update_titles (ShmlensSegmentPage *self)
+{
+  g_autofree char *name = shmlens_segment_dup_display_name (self->segment);
+  g_autofree char *ref = shmlens_segment_dup_ref (self->segment);
+  guint64 size = self->reader != NULL ? shmlens_reader_get_size (self->reader)
+                                      : shmlens_segment_get_size (self->segment);
+  g_autofree char *size_text = g_format_size_full (size, G_FORMAT_SIZE_IEC_UNITS);
+  ShmlensSegmentKind kind = shmlens_segment_get_kind (self->segment);
+  char *title;
+  char *subtitle;
+
+  /* anonymous memory has no name of its own: its reference says where it is */
+  if (kind == SHMLENS_SEGMENT_KIND_ANON || *name == '\0')
+    title = g_strdup (ref);
+  else if (kind == SHMLENS_SEGMENT_KIND_POSIX)
+    title = g_strconcat ("/", name, NULL);
+  else
+    title = g_steal_pointer (&name);
+  /* Translators: the window's subtitle: the kind of segment, its size, its reference */
+  subtitle = g_strdup_printf (_("%s · %s · %s"), kind_label (kind), size_text, ref);
+
+  if (g_strcmp0 (title, self->title) != 0)
+    {
+      g_free (self->title);
+      self->title = title;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+    }
+  else
+    g_free (title);
+  if (g_strcmp0 (subtitle, self->subtitle) != 0)
+    {
+      g_free (self->subtitle);
+      self->subtitle = subtitle;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBTITLE]);
+    }
+  else
+    g_free (subtitle);
+}
+
+static void
+show_banner (ShmlensSegmentPage *self,
+             const char         *style,
+             const char         *message,
+             gboolean            offer_reopen)
+{
+  gtk_widget_remove_css_class (self->banner, "info");
+  gtk_widget_remove_css_class (self->banner, "warning");
+  gtk_widget_remove_css_class (self->banner, "error");
+  gtk_widget_add_css_class (self->banner, style);
+  gtk_label_set_label (self->banner_label, message);
+  gtk_widget_set_visible (self->reopen_button, offer_reopen);
+  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+}
+
+static void
+update_inspector (ShmlensSegmentPage *self,
+                  gint64              now_us)
+{
+  guint8 bytes[INSPECTED_BYTES];
+  guint64 cursor = shmlens_hex_view_get_cursor (self->hex_view);
+  gssize n;
+
+  if (self->reader == NULL)
+    return;
+  n = shmlens_reader_read (self->reader, cursor, bytes, sizeof bytes, NULL);
+  if (n <= 0)
+    shmlens_inspector_clear (self->inspector);
+  else
+    shmlens_inspector_set_data (self->inspector, cursor, bytes, n, now_us);
+}
+
+static void
+handle_events (ShmlensSegmentPage  *self,
+               ShmlensReaderEvents  events)
+{
+  g_autofree char *size = g_format_size_full (shmlens_reader_get_size (self->reader),
+                                              G_FORMAT_SIZE_IEC_UNITS | G_FORMAT_SIZE_LONG_FORMAT);
+  g_autofree char *message = NULL;
+
+  if (events == SHMLENS_READER_EVENT_NONE)
+    return;
+
+  if (events & (SHMLENS_READER_EVENT_GROWN | SHMLENS_READER_EVENT_TRUNCATED))
+    update_titles (self);
+
+  if (shmlens_reader_is_replaced (self->reader))
+    show_banner (self, "warning",
+                 _("Another segment now has this name. This tab still shows the old one, "
+                   "which is no longer reachable by name."), TRUE);
+  else if (shmlens_reader_is_removed (self->reader))
+    show_banner (self, "warning",
+                 _("This segment was removed. Its last bytes stay on screen while Shmlens "
+                   "keeps it open; no process can open it by name any more."), FALSE);
+  else if (events & SHMLENS_READER_EVENT_TRUNCATED)
+    {
+      message = g_strdup_printf (_("The segment was truncated to %s."), size);
+      show_banner (self, "info", message, FALSE);
+    }
+  else if (events & SHMLENS_READER_EVENT_GROWN)
+    {
+      message = g_strdup_printf (_("The segment grew to %s."), size);
+      show_banner (self, "info", message, FALSE);
+    }
+}
+
+/* "Follow writes": keep the most recently written place in view. The window's own
+ * changes are exact; elsewhere the overview knows the block. */
+static void
+follow_writes (ShmlensSegmentPage *self,
+               gint64              now_us)
+{
+  guint n_changes = 0;
+  const ShmlensTrackerChange *changes = shmlens_tracker_get_changes (self->tracker, &n_changes);
+  gint64 changed_at = 0;
+  gint64 block;
+
+  if (n_changes > 0)
+    {
+      self->last_followed = now_us;
+      shmlens_hex_view_set_cursor (self->hex_view, changes[n_changes - 1].offset, FALSE);
+      return;
+    }
+
+  block = shmlens_tracker_get_last_changed_block (self->tracker, &changed_at);
+  if (block >= 0 && changed_at > self->last_followed)
+    {
+      self->last_followed = changed_at;
+      shmlens_hex_view_set_cursor (self->hex_view,
+                                   (guint64) block * shmlens_tracker_get_block_size (self->tracker),
+                                   FALSE);
+    }
+}
+
+static gboolean
+on_tick (gpointer user_data)
+{
+  ShmlensSegmentPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_monotonic_time ();
+  ShmlensReaderEvents events;
+
+  if (self->paused || self->reader == NULL)
+    return G_SOURCE_CONTINUE;
+
+  events = shmlens_reader_poll (self->reader, &error);
+  if (error != NULL)
+    {
+      show_banner (self, "error", error->message, FALSE);
+      g_clear_error (&error);
+    }
+  handle_events (self, events);
+
+  if (!shmlens_tracker_refresh (self->tracker, now, &error))
+    {
+      show_banner (self, "error", error->message, FALSE);
+      g_clear_error (&error);
+    }
+  shmlens_hex_view_refreshed (self->hex_view, now);
+
+  if (!shmlens_tracker_scan (self->tracker, SCAN_BUDGET_US, NULL, &error))
+    {
+      show_banner (self, "error", error->message, FALSE);
+      g_clear_error (&error);
+    }
+  shmlens_overview_set_visible_range (self->overview,
+                                      shmlens_tracker_get_window_offset (self->tracker),
+                                      shmlens_tracker_get_window_length (self->tracker));
+  shmlens_overview_refreshed (self->overview, now);
+
+  if (self->follow_writes)
+    follow_writes (self, now);
+  update_inspector (self, now);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+restart_timer (ShmlensSegmentPage *self)
+{
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  if (self->reader == NULL)
+    return;
+  self->timeout_id = g_timeout_add (1000 / MAX (self->hertz, 1), on_tick, self);
+}
+
+static void
+close_reader (ShmlensSegmentPage *self)
+{
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  shmlens_hex_view_set_tracker (self->hex_view, NULL);
+  shmlens_overview_set_tracker (self->overview, NULL);
+  g_clear_object (&self->tracker);
+  if (self->reader != NULL)
+    shmlens_reader_close (self->reader);
+  g_clear_object (&self->reader);
+}
+
+static void
+open_reader (ShmlensSegmentPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  close_reader (self);
+  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+
+  self->reader = shmlens_reader_open (self->segment, &error);
+  if (self->reader == NULL)
+    {
+      gtk_label_set_label (self->error_label, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+      shmlens_attachments_panel_set_segment (self->attachments, self->segment);
+      update_titles (self);
+      return;
+    }
+
+  self->tracker = shmlens_tracker_new (self->reader);
+  shmlens_hex_view_set_tracker (self->hex_view, self->tracker);
+  shmlens_overview_set_tracker (self->overview, self->tracker);
+  shmlens_attachments_panel_set_segment (self->attachments, self->segment);
+  if (self->changes_since_pause)
+    shmlens_hex_view_set_highlight_since (self->hex_view, g_get_monotonic_time ());
+  gtk_stack_set_visible_child_name (self->stack, "view");
+  update_titles (self);
+  update_inspector (self, g_get_monotonic_time ());
+  restart_timer (self);
+}
+
+/* Looks the reference up again: after a replacement it names the new segment, and
+ * after a permission change it may now open. */
+static void
+on_reopen_clicked (ShmlensSegmentPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = shmlens_segment_dup_ref (self->segment);
+  g_autoptr(ShmlensRef) ref = shmlens_ref_parse (text, &error);
+  g_autoptr(ShmlensSegment) segment = NULL;
+
+  if (ref != NULL)
+    segment = shmlens_ref_resolve (ref, FALSE, &error);
+  if (segment == NULL)
+    {
+      show_banner (self, "error", error->message, FALSE);
+      return;
+    }
+  g_set_object (&self->segment, segment);
+  open_reader (self);
+}
+
+static void
+on_cursor_changed (ShmlensSegmentPage *self)
+{
+  update_inspector (self, g_get_monotonic_time ());
+}
+
+static void
+on_overview_jump (ShmlensSegmentPage *self,
+                  guint64             offset)
+{
+  shmlens_hex_view_set_cursor (self->hex_view, offset, FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->hex_view));
+}
+
+static void
+shmlens_segment_page_dispose (GObject *object)
+{
+  ShmlensSegmentPage *self = SHMLENS_SEGMENT_PAGE (object);
+
+  close_reader (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SHMLENS_TYPE_SEGMENT_PAGE);
+
+  G_OBJECT_CLASS (shmlens_segment_page_parent_class)->dispose (object);
+}
+
+static void
+shmlens_segment_page_finalize (GObject *object)
+{
+  ShmlensSegmentPage *self = SHMLENS_SEGMENT_PAGE (object);
+
+  g_clear_object (&self->segment);
+  g_free (self->title);
+  g_free (self->subtitle);
+
+  G_OBJECT_CLASS (shmlens_segment_page_parent_class)->finalize (object);
+}
+
+static void
+shmlens_segment_page_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  ShmlensSegmentPage *self = SHMLENS_SEGMENT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SEGMENT:
+      g_value_set_object (value, self->segment);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+    case PROP_SUBTITLE:
+      g_value_set_string (value, self->subtitle);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+shmlens_segment_page_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  ShmlensSegmentPage *self = SHMLENS_SEGMENT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SEGMENT:
+      self->segment = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+shmlens_segment_page_constructed (GObject *object)
+{
+  ShmlensSegmentPage *self = SHMLENS_SEGMENT_PAGE (object);
+
+  G_OBJECT_CLASS (shmlens_segment_page_parent_class)->constructed (object);
+
+  g_assert (self->segment != NULL);
+  open_reader (self);
+}
+
+static void
+shmlens_segment_page_class_init (ShmlensSegmentPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = shmlens_segment_page_dispose;
+  object_class->finalize = shmlens_segment_page_finalize;
+  object_class->get_property = shmlens_segment_page_get_property;
+  object_class->set_property = shmlens_segment_page_set_property;
+  object_class->constructed = shmlens_segment_page_constructed;
+
+  properties[PROP_SEGMENT] =
+    g_param_spec_object ("segment", NULL, NULL, SHMLENS_TYPE_SEGMENT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SUBTITLE] =
+    g_param_spec_string ("subtitle", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (SHMLENS_TYPE_HEX_VIEW);
+  g_type_ensure (SHMLENS_TYPE_OVERVIEW);
+  g_type_ensure (SHMLENS_TYPE_INSPECTOR);
+  g_type_ensure (SHMLENS_TYPE_ATTACHMENTS_PANEL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/shmlens/Shmlens/shmlens-segment-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, box);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, banner);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, reopen_button);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, hex_view);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, overview);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, inspector);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, attachments);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, error_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_reopen_clicked);
+}
+
+static void
+shmlens_segment_page_init (ShmlensSegmentPage *self)
+{
+  self->hertz = 10;
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->hex_view, "notify::cursor", G_CALLBACK (on_cursor_changed), self);
+  g_signal_connect_swapped (self->overview, "jump", G_CALLBACK (on_overview_jump), self);
+}
+
+GtkWidget *
+shmlens_segment_page_new (ShmlensSegment *segment)
+{
+  return g_object_new (SHMLENS_TYPE_SEGMENT_PAGE, "segment", segment, NULL);
+}
+
+ShmlensSegment *
+shmlens_segment_page_get_segment (ShmlensSegmentPage *self)
+{
+  g_return_val_if_fail (SHMLENS_IS_SEGMENT_PAGE (self), NULL);
+  return self->segment;
+}
+
+const char *
+shmlens_segment_page_get_title (ShmlensSegmentPage *self)
+{
+  g_return_val_if_fail (SHMLENS_IS_SEGMENT_PAGE (self), NULL);
+  return self->title;
+}
+
+const char *
+shmlens_segment_page_get_subtitle (ShmlensSegmentPage *self)
+{
+  g_return_val_if_fail (SHMLENS_IS_SEGMENT_PAGE (self), NULL);
+  return self->subtitle;
+}
+
+/**
+ * shmlens_segment_page_set_paused:
+ * @self: a page
+ * @paused: whether to hold the bytes on screen
+ *
+ * While paused nothing is read; resuming refreshes at once. The moment of the pause
+ * is what "changes since pause" highlights from.
+ */
+void
+shmlens_segment_page_set_paused (ShmlensSegmentPage *self,
+                                 gboolean            paused)
+{
+  g_return_if_fail (SHMLENS_IS_SEGMENT_PAGE (self));
+
+  if (self->paused == paused)
+    return;
+  self->paused = paused;
+  if (paused)
+    {
+      self->paused_at = g_get_monotonic_time ();
+      if (self->changes_since_pause)
+        shmlens_hex_view_set_highlight_since (self->hex_view, self->paused_at);
+    }
+  else if (self->timeout_id != 0)
+    on_tick (self);
+}
+
+void
+shmlens_segment_page_set_refresh_rate (ShmlensSegmentPage *self,
+                                       guint               hertz)
+{
+  g_return_if_fail (SHMLENS_IS_SEGMENT_PAGE (self));
+
+  hertz = CLAMP (hertz, 1, 60);
+  if (self->hertz == hertz)
+    return;
+  self->hertz = hertz;
+  if (self->timeout_id != 0)
+    restart_timer (self);
+}
+
+void
+shmlens_segment_page_set_follow_writes (ShmlensSegmentPage *self,
+                                        gboolean            follow)
+{
+  g_return_if_fail (SHMLENS_IS_SEGMENT_PAGE (self));
+  self->follow_writes = follow;
+  self->last_followed = g_get_monotonic_time ();
+}
+
+/**
+ * shmlens_segment_page_set_changes_since_pause:
+ * @self: a page
+ * @enabled: whether to highlight, without fading, every byte changed since the last
+ *   pause (or since now, when the view was never paused)
+ */
+void
+shmlens_segment_page_set_changes_since_pause (ShmlensSegmentPage *self,
+                                              gboolean            enabled)
+{
+  g_return_if_fail (SHMLENS_IS_SEGMENT_PAGE (self));
+
+  self->changes_since_pause = enabled;
+  if (!enabled)
+    shmlens_hex_view_set_highlight_since (self->hex_view, 0);
+  else
+    shmlens_hex_view_set_highlight_since (self->hex_view,
+                                          self->paused_at > 0 ? self->paused_at
+                                                              : g_get_monotonic_time ());
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* shmlens-segment-page.h: one open segment: hex view, overview, inspector, attachments. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "shmlens-segment.h"
+
+G_BEGIN_DECLS
+
+#define SHMLENS_TYPE_SEGMENT_PAGE (shmlens_segment_page_get_type ())
+G_DECLARE_FINAL_TYPE (ShmlensSegmentPage, shmlens_segment_page, SHMLENS, SEGMENT_PAGE,
+                      GtkWidget)
+
+GtkWidget      *shmlens_segment_page_new            (ShmlensSegment     *segment);
+ShmlensSegment *shmlens_segment_page_get_segment    (ShmlensSegmentPage *self);
+const char     *shmlens_segment_page_get_title      (ShmlensSegmentPage *self);
+const char     *shmlens_segment_page_get_subtitle   (ShmlensSegmentPage *self);
+void            shmlens_segment_page_set_paused     (ShmlensSegmentPage *self,
+                                                     gboolean            paused);
+void            shmlens_segment_page_set_refresh_rate (ShmlensSegmentPage *self,
+                                                       guint               hertz);
+void            shmlens_segment_page_set_follow_writes (ShmlensSegmentPage *self,
+                                                        gboolean            follow);
+void            shmlens_segment_page_set_changes_since_pause (ShmlensSegmentPage *self,
+                                                              gboolean            enabled);
+
+G_END_DECLS

@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* shmlens-window.c: the main window: segment list, open segments in tabs. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "shmlens-ref.h"
+#include "shmlens-segment-list.h"
+#include "shmlens-segment-page.h"
+#include "shmlens-window.h"
+
+struct _ShmlensWindow
+{
+  GtkApplicationWindow parent_instance;
+
+  GtkLabel *title_label;
+  GtkLabel *subtitle_label;
+  GtkAdjustment *rate_adjustment;
+  ShmlensSegmentList *segment_list;
+  GtkRevealer *error_revealer;
+  GtkLabel *error_label;
+  GtkStack *content_stack;
+  GtkNotebook *notebook;
+
+  GtkFileChooserNative *chooser;
+};
+
+G_DEFINE_FINAL_TYPE (ShmlensWindow, shmlens_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static ShmlensSegmentPage *
+current_page (ShmlensWindow *self)
+{
+  int n = gtk_notebook_get_current_page (self->notebook);
+  if (n < 0)
+    return NULL;
+  return SHMLENS_SEGMENT_PAGE (gtk_notebook_get_nth_page (self->notebook, n));
+}
+
+static void
+update_title (ShmlensWindow *self)
+{
+  ShmlensSegmentPage *page = current_page (self);
+
+  if (page == NULL)
+    {
+      gtk_label_set_label (self->title_label, "Shmlens");
+      gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), FALSE);
+      gtk_window_set_title (GTK_WINDOW (self), "Shmlens");
+      return;
+    }
+
+  g_autofree char *window_title = g_strdup_printf ("%s — Shmlens",
+                                                   shmlens_segment_page_get_title (page));
+  gtk_label_set_label (self->title_label, shmlens_segment_page_get_title (page));
+  gtk_label_set_label (self->subtitle_label, shmlens_segment_page_get_subtitle (page));
+  gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), TRUE);
+  gtk_window_set_title (GTK_WINDOW (self), window_title);
+}
+
+static void
+on_switch_page (ShmlensWindow *self)
+{
+  update_title (self);
+}
+
+static void
+on_page_removed (ShmlensWindow *self)
+{
+  if (gtk_notebook_get_n_pages (self->notebook) == 0)
+    gtk_stack_set_visible_child_name (self->content_stack, "welcome");
+  update_title (self);
+}
+
+static void
+on_error_dismissed (ShmlensWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+}
+
+static void
+show_error (ShmlensWindow *self,
+            const char    *message)
+{
+  gtk_label_set_label (self->error_label, message);
+  gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+}
+
+static gboolean
+action_state_boolean (ShmlensWindow *self,
+                      const char    *name)
+{
+  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (self), name);
+  return state != NULL && g_variant_get_boolean (state);
+}
+
+/* A new page follows the window's current pause, rate and modes. */
+static void
+configure_page (ShmlensWindow      *self,
+                ShmlensSegmentPage *page)
+{
+  shmlens_segment_page_set_refresh_rate (page,
+                                         (guint) gtk_adjustment_get_value (self->rate_adjustment));
+  shmlens_segment_page_set_follow_writes (page, action_state_boolean (self, "follow-writes"));
+  shmlens_segment_page_set_changes_since_pause (page,
+                                                action_state_boolean (self, "changes-since-pause"));
+  shmlens_segment_page_set_paused (page, action_state_boolean (self, "pause"));
+}
+
+static void
+on_tab_close_clicked (GtkWidget *page)
+{
+  GtkWidget *notebook = gtk_widget_get_ancestor (page, GTK_TYPE_NOTEBOOK);
+  if (notebook != NULL)
+    gtk_notebook_remove_page (GTK_NOTEBOOK (notebook),
+                              gtk_notebook_page_num (GTK_NOTEBOOK (notebook), page));
+}
+
+static GtkWidget *
+make_tab_label (ShmlensSegmentPage *page)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (shmlens_segment_page_get_title (page));
+  GtkWidget *close = gtk_button_new_from_icon_name ("window-close-symbolic");
+
+  g_object_bind_property (page, "title", label, "label", G_BINDING_DEFAULT);
+  g_object_bind_property (page, "subtitle", label, "tooltip-text", G_BINDING_DEFAULT);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
+  gtk_button_set_has_frame (GTK_BUTTON (close), FALSE);
+  gtk_widget_set_tooltip_text (close, _("Close (Ctrl+W)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (close), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Close"), -1);
+  g_signal_connect_swapped (close, "clicked", G_CALLBACK (on_tab_close_clicked), page);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), close);
+  return box;
+}
+
+/**
+ * shmlens_window_open_segment:
+ * @self: a window
+ * @segment: a segment from the catalog or a resolved reference
+ *
+ * Shows @segment in a tab: the existing one if it is already open (segments are
+ * compared by identity), a new one otherwise.
+ */
+void
+shmlens_window_open_segment (ShmlensWindow  *self,
+                             ShmlensSegment *segment)
+{
+  GtkWidget *page;
+  int n;
+
+  g_return_if_fail (SHMLENS_IS_WINDOW (self));
+  g_return_if_fail (SHMLENS_IS_SEGMENT (segment));
+
+  for (int i = 0; i < gtk_notebook_get_n_pages (self->notebook); i++)
+    {
+      ShmlensSegmentPage *open = SHMLENS_SEGMENT_PAGE (gtk_notebook_get_nth_page (self->notebook, i));
+      if (shmlens_segment_same_identity (shmlens_segment_page_get_segment (open), segment))
+        {
+          gtk_notebook_set_current_page (self->notebook, i);
+          gtk_stack_set_visible_child_name (self->content_stack, "segments");
+          return;
+        }
+    }
+
+  page = shmlens_segment_page_new (segment);
+  configure_page (self, SHMLENS_SEGMENT_PAGE (page));
+  g_signal_connect_object (page, "notify::title", G_CALLBACK (update_title), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (page, "notify::subtitle", G_CALLBACK (update_title), self,
+                           G_CONNECT_SWAPPED);
+  n = gtk_notebook_append_page (self->notebook, page, make_tab_label (SHMLENS_SEGMENT_PAGE (page)));
+  gtk_notebook_set_tab_reorderable (self->notebook, page, TRUE);
+  gtk_stack_set_visible_child_name (self->content_stack, "segments");
+  gtk_notebook_set_current_page (self->notebook, n);
+  update_title (self);
+}
+
+/**
+ * shmlens_window_open_ref:
+ * @self: a window
+ * @ref: a segment reference, as shmlens-cli takes it
+ * @error: return location for an error
+ *
+ * Returns: %TRUE if the segment was found and shown; on failure the window also
+ *   shows the error
+ */
+gboolean
+shmlens_window_open_ref (ShmlensWindow  *self,
+                         const char     *ref,
+                         GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(ShmlensRef) parsed = shmlens_ref_parse (ref, &local_error);
+  g_autoptr(ShmlensSegment) segment = NULL;
+
+  if (parsed != NULL)
+    segment = shmlens_ref_resolve (parsed, FALSE, &local_error);
+  if (segment == NULL)
+    {
+      show_error (self, local_error->message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  shmlens_window_open_segment (self, segment);
+  return TRUE;
+}
+
+static void
+on_segment_activated (ShmlensWindow  *self,
+                      ShmlensSegment *segment)
+{
+  shmlens_window_open_segment (self, segment);
+}
+
+static void
+on_chooser_response (ShmlensWindow        *self,
+                     int                   response,
+                     GtkFileChooserNative *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path == NULL)
+        show_error (self, _("Only local files can be opened."));
+      else
+        {
+          g_autofree char *ref = g_strconcat ("file:", path, NULL);
+          g_autofree char *escaped_ref = NULL;
+          /* the path is raw bytes; the reference syntax escapes backslashes */
+          g_auto(GStrv) parts = g_strsplit (ref, "\\", -1);
+          escaped_ref = g_strjoinv ("\\\\", parts);
+          shmlens_window_open_ref (self, escaped_ref, NULL);
+        }
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+open_file_activated (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  ShmlensWindow *self = SHMLENS_WINDOW (user_data);
+
+  if (self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (_("Open File Read-Only"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"),
+                                               _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect_swapped (self->chooser, "response", G_CALLBACK (on_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+close_tab_activated (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  ShmlensWindow *self = SHMLENS_WINDOW (user_data);
+  int n = gtk_notebook_get_current_page (self->notebook);
+
+  if (n >= 0)
+    gtk_notebook_remove_page (self->notebook, n);
+}
+
+static void
+focus_search_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  ShmlensWindow *self = SHMLENS_WINDOW (user_data);
+  gtk_widget_activate_action (GTK_WIDGET (self->segment_list), "segment-list.focus-search", NULL);
+}
+
+typedef void (*PageSetter) (ShmlensSegmentPage *page, gboolean value);
+
+static void
+for_each_page (ShmlensWindow *self,
+               PageSetter     setter,
+               gboolean       value)
+{
+  for (int i = 0; i < gtk_notebook_get_n_pages (self->notebook); i++)
+    setter (SHMLENS_SEGMENT_PAGE (gtk_notebook_get_nth_page (self->notebook, i)), value);
+}
+
+static void
+change_pause (GSimpleAction *action,
+              GVariant      *value,
+              gpointer       user_data)
+{
+  g_simple_action_set_state (action, value);
+  for_each_page (SHMLENS_WINDOW (user_data), shmlens_segment_page_set_paused,
+                 g_variant_get_boolean (value));
+}
+
+static void
+change_follow_writes (GSimpleAction *action,
+                      GVariant      *value,
+                      gpointer       user_data)
+{
+  g_simple_action_set_state (action, value);
+  for_each_page (SHMLENS_WINDOW (user_data), shmlens_segment_page_set_follow_writes,
+                 g_variant_get_boolean (value));
+}
+
+static void
+change_changes_since_pause (GSimpleAction *action,
+                            GVariant      *value,
+                            gpointer       user_data)
+{
+  g_simple_action_set_state (action, value);
+  for_each_page (SHMLENS_WINDOW (user_data), shmlens_segment_page_set_changes_since_pause,
+                 g_variant_get_boolean (value));
+}
+
+static const GActionEntry win_entries[] = {
+  { "open-file", open_file_activated },
+  { "close-tab", close_tab_activated },
+  { "focus-search", focus_search_activated },
+  { "pause", NULL, NULL, "false", change_pause },
+  { "follow-writes", NULL, NULL, "false", change_follow_writes },
+  { "changes-since-pause", NULL, NULL, "false", change_changes_since_pause },
+};
+
+static void
+on_rate_changed (ShmlensWindow *self)
+{
+  guint hertz = (guint) gtk_adjustment_get_value (self->rate_adjustment);
+
+  for (int i = 0; i < gtk_notebook_get_n_pages (self->notebook); i++)
+    shmlens_segment_page_set_refresh_rate (
+      SHMLENS_SEGMENT_PAGE (gtk_notebook_get_nth_page (self->notebook, i)), hertz);
+}
+
+static void
+shmlens_window_dispose (GObject *object)
+{
+  ShmlensWindow *self = SHMLENS_WINDOW (object);
+
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SHMLENS_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (shmlens_window_parent_class)->dispose (object);
+}
+
+static void
+shmlens_window_class_init (ShmlensWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = shmlens_window_dispose;
+
+  g_type_ensure (SHMLENS_TYPE_SEGMENT_LIST);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/shmlens/Shmlens/shmlens-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, ShmlensWindow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensWindow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensWindow, rate_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensWindow, segment_list);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensWindow, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensWindow, notebook);
+  gtk_widget_class_bind_template_callback (widget_class, on_switch_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_page_removed);
+  gtk_widget_class_bind_template_callback (widget_class, on_error_dismissed);
+}
+
+static void
+shmlens_window_init (ShmlensWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries),
+                                   self);
+  g_signal_connect_swapped (self->segment_list, "segment-activated",
+                            G_CALLBACK (on_segment_activated), self);
+  g_signal_connect_swapped (self->rate_adjustment, "value-changed",
+                            G_CALLBACK (on_rate_changed), self);
+}
+
+ShmlensWindow *
+shmlens_window_new (ShmlensApplication *application)
+{
+  return g_object_new (SHMLENS_TYPE_WINDOW, "application", application, NULL);
+}

@@ -1,0 +1,734 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""test-e2e.py: the real app, driven through AT-SPI the way a person uses it.
+
+A POSIX segment with known bytes is found by name in the sidebar and opened with a
+double-click; the data inspector shows its first value; a writer process (which maps
+the segment) changes it and the inspector follows; while paused the value holds,
+and after resuming it catches up; the Processes tab lists the writer; unlinking the
+segment shows the "removed" banner. Everything is found by role and accessible name
+and read through the Text interface; clicks are AT-SPI actions or synthesized X
+input, nothing reaches into the app.
+
+Runs under the system /usr/bin/python3 (pyatspi). Needs an X display (DISPLAY) and
+at-spi2-core; without them it exits 77 (skip). build-aux/test provides both.
+
+Why a private D-Bus session: the session of build-aux/test is started before the
+X server (dbus-run-session -- xvfb-run …), so the AT-SPI registry it activates has no
+DISPLAY and cannot synthesize input ("Keystring synthesis failure"), and the other
+GUI tests may have started it already. A session bus of our own, whose AT-SPI
+registry is given DISPLAY through the accessibility bus's activation environment,
+also keeps the app's GApplication name and the accessibility bus away from any other
+test, and leaves the X root window's AT_SPI_BUS property alone (the launcher only
+sets it when it has DISPLAY itself, and it is not given it).
+"""
+
+import os
+import re
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from shmlens_testlib import Helper, PosixSegment, cleanup_all  # noqa: E402
+
+SKIP = 77
+
+FIRST_VALUE = 0x01020304      # at offset 0 when the segment is opened
+LIVE_VALUE = 0x0A0B0C0D       # written by the writer while the view is live
+PAUSED_VALUE = 0x11223344     # written while the view is paused
+MESSAGE = b'hello from shmlens-e2e'
+SEGMENT_SIZE = 4096
+
+WAIT = 10.0                   # for anything to appear
+LIVE_WAIT = 3.0               # a refresh at 10 Hz shows a write well within this
+HOLD = 1.5                    # how long a paused value must stay as it was
+
+PAUSE_TOOLTIP = 'Pause Live Updates (Space)'
+INSPECTOR_NAME = 'Data inspector'
+UINT32_LE_NAME = 'uint32 little-endian'
+SEARCH_NAME = 'Search segments by name'
+SEGMENTS_NAME = 'Segments'
+PROCESSES_TAB = 'Processes'
+PROCESSES_PANEL_NAME = 'Processes attached to the segment'
+
+T0 = time.monotonic()
+
+
+def say(message):
+    print('[%6.2f s] %s' % (time.monotonic() - T0, message), flush=True)
+
+
+def skip(message):
+    print('SKIP: ' + message, flush=True)
+    sys.exit(SKIP)
+
+
+class Failure(AssertionError):
+    pass
+
+
+def poll(predicate, timeout, what):
+    """Calls @predicate until it returns a true value, and returns that value.
+    Accessibility objects come and go while the app works: an error raised by the
+    predicate counts as "not yet"; the last one is reported on timeout."""
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while True:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except Exception as e:  # noqa: BLE001 (stale objects, D-Bus errors)
+            last_error = e
+        if time.monotonic() > deadline:
+            detail = ' (last error: %r)' % (last_error,) if last_error is not None else ''
+            raise Failure('timed out after %.1f s waiting for %s%s' % (timeout, what, detail))
+        time.sleep(0.1)
+
+
+# ---------------------------------------------------------------------------
+# Processes: what this test starts, it ends, by pid
+# ---------------------------------------------------------------------------
+
+def proc_stat(pid):
+    """(ppid, starttime) of a live process, or None."""
+    try:
+        with open('/proc/%d/stat' % pid, 'rb') as f:
+            data = f.read()
+    except OSError:
+        return None
+    fields = data[data.rindex(b')') + 2:].split()
+    if fields[0] == b'Z':
+        return None
+    return int(fields[1]), int(fields[19])
+
+
+def descendants(root):
+    """Every live descendant of @root, as {pid: starttime}."""
+    by_parent = {}
+    for entry in os.listdir('/proc'):
+        if entry.isdigit():
+            st = proc_stat(int(entry))
+            if st is not None:
+                by_parent.setdefault(st[0], []).append((int(entry), st[1]))
+    found = {}
+    todo = [root]
+    while todo:
+        for pid, start in by_parent.get(todo.pop(), []):
+            found[pid] = start
+            todo.append(pid)
+    return found
+
+
+def alive(pid, start):
+    st = proc_stat(pid)
+    return st is not None and st[1] == start
+
+
+def end_processes(processes, what):
+    """Ends the processes {pid: starttime} (the start time guards against a reused
+    pid): SIGTERM, then SIGKILL. Returns the ones that had to be signalled."""
+    signalled = []
+    for sig, grace in ((signal.SIGTERM, 3.0), (signal.SIGKILL, 3.0)):
+        left = {p: s for p, s in processes.items() if alive(p, s)}
+        if not left:
+            break
+        for pid in left:
+            try:
+                os.kill(pid, sig)
+                signalled.append(pid)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline and any(alive(p, s) for p, s in left.items()):
+            time.sleep(0.05)
+    left = [p for p, s in processes.items() if alive(p, s)]
+    if left:
+        print('warning: %s still running: %r' % (what, left), file=sys.stderr)
+    return signalled
+
+
+def end_child(proc, what, grace=5.0):
+    """Ends a child started with Popen and reaps it: SIGTERM, then SIGKILL."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        print('warning: %s (pid %d) ignored SIGTERM; killing it' % (what, proc.pid),
+              file=sys.stderr)
+        proc.kill()
+        proc.wait()
+
+
+# ---------------------------------------------------------------------------
+# A private session bus with an accessibility bus whose registry has DISPLAY
+# ---------------------------------------------------------------------------
+
+class PrivateSession:
+    def __init__(self):
+        self.daemon = None
+        self.address = None
+        self.a11y_address = None
+        self.runtime_dir = None
+        self.connections = []
+        self.spawned = {}       # pid → start time: what the bus activated
+
+    def start(self):
+        dbus_daemon = shutil.which('dbus-daemon')
+        if dbus_daemon is None:
+            skip('no dbus-daemon: install dbus')
+        from gi.repository import Gio, GLib
+        self.Gio, self.GLib = Gio, GLib
+
+        # No DISPLAY for the session bus, and so for the AT-SPI bus launcher it
+        # activates: with DISPLAY, the launcher would publish its bus on the X root
+        # window, where the other tests' apps would find it. A runtime directory of
+        # our own: the launcher puts the accessibility bus's socket there, at a fixed
+        # name ("at-spi/bus") that another session's launcher may be using.
+        self.runtime_dir = tempfile.mkdtemp(prefix='shmlens-e2e-')
+        env = {k: v for k, v in os.environ.items()
+               if k not in ('DISPLAY', 'WAYLAND_DISPLAY', 'XAUTHORITY',
+                            'DBUS_SESSION_BUS_ADDRESS', 'AT_SPI_BUS_ADDRESS')}
+        env['XDG_RUNTIME_DIR'] = self.runtime_dir
+        read_end, write_end = os.pipe()
+        self.daemon = subprocess.Popen(
+            [dbus_daemon, '--session', '--nofork', '--nopidfile',
+             '--print-address=%d' % write_end],
+            env=env, pass_fds=(write_end,), stdin=subprocess.DEVNULL)
+        os.close(write_end)
+        try:
+            line = b''
+            deadline = time.monotonic() + WAIT
+            while not line.endswith(b'\n'):
+                ready, _, _ = select.select([read_end], [], [],
+                                            max(0, deadline - time.monotonic()))
+                if not ready:
+                    raise Failure('dbus-daemon printed no address within %s s' % WAIT)
+                chunk = os.read(read_end, 4096)
+                if not chunk:
+                    raise Failure('dbus-daemon exited (status %s)' % self.daemon.poll())
+                line += chunk
+        finally:
+            os.close(read_end)
+        self.address = line.decode().strip()
+        say('private session bus: %s (dbus-daemon pid %d)' % (self.address, self.daemon.pid))
+
+        session = self.connect(self.address)
+        activatable = self.bus_call(session, 'ListActivatableNames')[0]
+        if 'org.a11y.Bus' not in activatable:
+            skip('no accessibility bus: org.a11y.Bus cannot be activated '
+                 '(install at-spi2-core)')
+        self.a11y_address = self.call(session, 'org.a11y.Bus', '/org/a11y/bus', 'org.a11y.Bus',
+                                      'GetAddress', None)[0]
+        if not self.a11y_address:
+            skip('no accessibility bus: org.a11y.Bus gave no address')
+        # Activated services are not our children (the bus daemonizes them): note
+        # their pids, to make sure they end with the test.
+        self.note_pid(self.bus_call(session, 'GetConnectionUnixProcessID',
+                                    GLib.Variant('(s)', ('org.a11y.Bus',)))[0])
+        a11y = self.connect(self.a11y_address)
+        self.note_pid(self.bus_call(a11y, 'GetConnectionUnixProcessID',
+                                    GLib.Variant('(s)', ('org.freedesktop.DBus',)))[0])
+        say('accessibility bus: %s' % self.a11y_address)
+
+        # The registry synthesizes keyboard and mouse input through XTest: it needs
+        # the display. It is activated on the accessibility bus, from that bus's
+        # activation environment.
+        display_env = {k: os.environ[k] for k in ('DISPLAY', 'XAUTHORITY') if k in os.environ}
+        self.bus_call(a11y, 'UpdateActivationEnvironment',
+                      GLib.Variant('(a{ss})', (display_env,)))
+        self.bus_call(a11y, 'StartServiceByName',
+                      GLib.Variant('(su)', ('org.a11y.atspi.Registry', 0)))
+        registry_pid = self.bus_call(a11y, 'GetConnectionUnixProcessID',
+                                     GLib.Variant('(s)', ('org.a11y.atspi.Registry',)))[0]
+        self.note_pid(registry_pid)
+        with open('/proc/%d/environ' % registry_pid, 'rb') as f:
+            registry_env = f.read().split(b'\0')
+        if ('DISPLAY=%s' % os.environ['DISPLAY']).encode() not in registry_env:
+            raise Failure('the AT-SPI registry (pid %d) did not get DISPLAY' % registry_pid)
+        say('AT-SPI registry pid %d, on DISPLAY %s' % (registry_pid, os.environ['DISPLAY']))
+
+    def note_pid(self, pid):
+        st = proc_stat(pid)
+        if st is not None:
+            self.spawned[pid] = st[1]
+
+    def connect(self, address):
+        Gio = self.Gio
+        connection = Gio.DBusConnection.new_for_address_sync(
+            address,
+            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
+            Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
+            None, None)
+        self.connections.append(connection)
+        return connection
+
+    def call(self, connection, name, path, interface, method, parameters):
+        result = connection.call_sync(name, path, interface, method, parameters, None,
+                                      self.Gio.DBusCallFlags.NONE, int(WAIT * 1000), None)
+        return result.unpack()
+
+    def bus_call(self, connection, method, parameters=None):
+        return self.call(connection, 'org.freedesktop.DBus', '/org/freedesktop/DBus',
+                         'org.freedesktop.DBus', method, parameters)
+
+    def stop(self):
+        for connection in self.connections:
+            try:
+                connection.close_sync(None)
+            except Exception:  # noqa: BLE001 (already closed)
+                pass
+        self.connections = []
+        if self.daemon is not None:
+            end_child(self.daemon, 'the private dbus-daemon')
+        # The launcher leaves with its session bus and takes the accessibility bus
+        # with it; the registry may linger. Give them a moment, then end them.
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline and any(alive(p, s) for p, s in self.spawned.items()):
+            time.sleep(0.05)
+        signalled = end_processes(self.spawned, 'AT-SPI processes of the private session')
+        if signalled:
+            say('ended what the private session bus had started: pids %r' % signalled)
+        if self.runtime_dir is not None:
+            shutil.rmtree(self.runtime_dir, ignore_errors=True)
+        left = [p for p, start in self.spawned.items() if alive(p, start)]
+        if self.daemon is not None and self.daemon.poll() is None:
+            left.append(self.daemon.pid)
+        return left
+
+
+# ---------------------------------------------------------------------------
+# AT-SPI
+# ---------------------------------------------------------------------------
+
+pyatspi = None
+
+
+def role(acc):
+    return acc.getRoleName()
+
+
+def states(acc):
+    return set(acc.getState().getStates())
+
+
+def text_of(acc):
+    """The text through the Text interface. (GTK 4.8 answers an end offset of -1
+    with an empty string: ask for exactly characterCount characters.)"""
+    text = acc.queryText()
+    return text.getText(0, text.characterCount)
+
+
+def children(acc):
+    result = []
+    for i in range(acc.childCount):
+        try:
+            child = acc.getChildAtIndex(i)
+        except Exception:  # noqa: BLE001 (gone meanwhile)
+            continue
+        if child is not None:
+            result.append(child)
+    return result
+
+
+def walk(root):
+    """Depth-first, @root included; skips what disappears while walking."""
+    todo = [root]
+    while todo:
+        acc = todo.pop()
+        yield acc
+        try:
+            todo.extend(reversed(children(acc)))
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def find(root, predicate):
+    for acc in walk(root):
+        try:
+            if predicate(acc):
+                return acc
+        except Exception:  # noqa: BLE001
+            continue
+    return None
+
+
+def find_all(root, predicate):
+    found = []
+    for acc in walk(root):
+        try:
+            if predicate(acc):
+                found.append(acc)
+        except Exception:  # noqa: BLE001
+            continue
+    return found
+
+
+def do_action(acc, name):
+    action = acc.queryAction()
+    names = [action.getName(i) for i in range(action.nActions)]
+    if name not in names:
+        raise Failure('%s %r has no action %r (it has %r)' % (role(acc), acc.name, name, names))
+    if not action.doAction(names.index(name)):
+        raise Failure('action %r of %s %r failed' % (name, role(acc), acc.name))
+
+
+def center(acc):
+    """The middle of @acc in window coordinates. GTK 4 cannot know where its windows
+    are on the screen; on Xvfb without a window manager the window sits at 0,0, so
+    window coordinates are screen coordinates."""
+    x, y, w, h = acc.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    if w <= 0 or h <= 0:
+        raise Failure('%s %r has no size on screen: %r' % (role(acc), acc.name, (x, y, w, h)))
+    return x + w // 2, y + h // 2
+
+
+def dump(acc, depth=0, limit=400, out=None):
+    """The accessibility tree as text, for the log when something fails."""
+    out = [] if out is None else out
+    if len(out) >= limit:
+        return out
+    try:
+        line = '%s[%s] %r' % ('  ' * depth, role(acc), acc.name)
+        if acc.description:
+            line += ' desc=%r' % acc.description
+        try:
+            line += ' text=%r' % text_of(acc)
+        except Exception:  # noqa: BLE001 (no Text interface)
+            pass
+        out.append(line)
+        for child in children(acc):
+            dump(child, depth + 1, limit, out)
+    except Exception as e:  # noqa: BLE001
+        out.append('%s<error %r>' % ('  ' * depth, e))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# The test
+# ---------------------------------------------------------------------------
+
+class E2E:
+    def __init__(self, app_path, session):
+        self.app_path = app_path
+        self.session = session
+        self.app = None
+        self.app_log = None
+        self.frame = None
+        self.segment = None
+        self.writer = None
+
+    # -- set-up and tear-down ------------------------------------------------
+
+    def start_app(self):
+        env = dict(os.environ)
+        for name in ('NO_AT_BRIDGE', 'GTK_MODULES', 'WAYLAND_DISPLAY'):
+            env.pop(name, None)
+        env.update({
+            'DBUS_SESSION_BUS_ADDRESS': self.session.address,
+            'AT_SPI_BUS_ADDRESS': self.session.a11y_address,
+            'GTK_A11Y': 'atspi',
+            'GDK_BACKEND': 'x11',
+        })
+        self.app_log = tempfile.TemporaryFile()
+        self.app = subprocess.Popen([self.app_path], env=env, stdin=subprocess.DEVNULL,
+                                    stdout=self.app_log, stderr=subprocess.STDOUT)
+        say('started %s with no arguments (pid %d)' % (self.app_path, self.app.pid))
+
+        def find_app():
+            if self.app.poll() is not None:
+                raise Failure('the app exited at start (status %s)' % self.app.returncode)
+            desktop = pyatspi.Registry.getDesktop(0)
+            for acc in children(desktop):
+                try:
+                    if acc.get_process_id() == self.app.pid:
+                        frames = [c for c in children(acc) if role(c) == 'frame']
+                        if frames:
+                            return frames[0]
+                except Exception:  # noqa: BLE001
+                    continue
+            return None
+
+        self.frame = poll(find_app, WAIT, 'the app window on the accessibility bus')
+        say('the window is on the accessibility bus: frame %r' % self.frame.name)
+
+    def stop(self):
+        """Ends the writer and the app, removes the segment; returns the pids of what
+        is still running after that (nothing, normally)."""
+        left = []
+        if self.writer is not None:
+            self.writer.close()
+            if proc_stat(self.writer.pid) is not None:
+                left.append(self.writer.pid)
+        if self.app is not None:
+            extra = descendants(self.app.pid) if self.app.poll() is None else {}
+            end_child(self.app, 'the app')
+            end_processes(extra, "the app's children")
+            left += [p for p, start in extra.items() if alive(p, start)]
+        if self.segment is not None:
+            self.segment.remove()
+        return left
+
+    def app_output(self):
+        if self.app_log is None:
+            return ''
+        self.app_log.flush()
+        self.app_log.seek(0)
+        return self.app_log.read().decode(errors='replace')
+
+    def check_app_healthy(self):
+        if self.app.poll() is not None:
+            raise Failure('the app exited (status %s)' % self.app.returncode)
+        criticals = [line for line in self.app_output().splitlines() if 'CRITICAL **' in line]
+        if criticals:
+            raise Failure('the app printed %d critical warning(s), the first: %s'
+                          % (len(criticals), criticals[0]))
+        say('the app is still running and printed no critical warning')
+
+    # -- steps -----------------------------------------------------------------
+
+    def create_segment(self):
+        data = struct.pack('<I', FIRST_VALUE) + MESSAGE
+        self.segment = PosixSegment(size=SEGMENT_SIZE, data=data, tag='e2e')
+        self.name = os.fsdecode(self.segment.name)
+        say('created /dev/shm/%s: %d bytes, uint32 LE %d at 0, then %r'
+            % (self.name, SEGMENT_SIZE, FIRST_VALUE, MESSAGE))
+
+    def open_from_sidebar(self):
+        search = poll(lambda: find(self.frame, lambda a: role(a) == 'entry'
+                                   and a.name == SEARCH_NAME),
+                      WAIT, 'the search entry %r' % SEARCH_NAME)
+        # GTK 4.8 implements EditableText for entries: the text arrives as if typed,
+        # and ::search-changed filters the list.
+        search.queryEditableText().setTextContents(self.name)
+        poll(lambda: text_of(search) == self.name, WAIT, 'the search entry to hold the name')
+        say('entered the name into the entry %r' % SEARCH_NAME)
+
+        table = poll(lambda: find(self.frame, lambda a: role(a) == 'tree table'
+                                  and a.name == SEGMENTS_NAME),
+                     WAIT, 'the segment list %r' % SEGMENTS_NAME)
+
+        def only_our_row():
+            labels = find_all(table, lambda a: role(a) == 'label' and a.name == self.name)
+            rows = [r for r in find_all(table, lambda a: role(a) == 'table row')
+                    if find(r, lambda a: role(a) == 'table cell') is not None]
+            return labels[0] if labels and len(rows) == 1 else None
+
+        # The list refreshes once a second; the filter leaves one row: ours.
+        cell = poll(only_our_row, WAIT, 'exactly one row, labelled %r, in the list' % self.name)
+        say('found the cell label %r (the only row the search leaves)' % self.name)
+
+        x, y = center(cell)
+        pyatspi.Registry.generateMouseEvent(x, y, pyatspi.MOUSE_B1D)
+        say('double-clicked it at %d,%d' % (x, y))
+
+        title = '/%s — Shmlens' % self.name
+        poll(lambda: self.frame.name == title, WAIT, 'the window title %r' % title)
+        say('the segment is open: window title %r' % self.frame.name)
+
+    def find_inspector_value(self):
+        inspectors = poll(lambda: find_all(self.frame, lambda a: a.name == INSPECTOR_NAME),
+                          WAIT, 'the data inspector %r' % INSPECTOR_NAME)
+        # One tab, so one inspector: ours. (A stray click that opened another
+        # segment would leave two, and the first might not be ours.)
+        if len(inspectors) != 1:
+            raise Failure('%d data inspectors in the window: one segment should be open'
+                          % len(inspectors))
+        inspector = inspectors[0]
+        self.value = poll(lambda: find(inspector, lambda a: role(a) == 'label'
+                                       and a.name == UINT32_LE_NAME),
+                          WAIT, 'the inspector value %r' % UINT32_LE_NAME)
+
+    def shown_value(self):
+        return text_of(self.value)
+
+    def expect_value(self, expected, timeout, why):
+        start = time.monotonic()
+        try:
+            poll(lambda: self.shown_value() == str(expected), timeout,
+                 '%r to show %d (%s)' % (UINT32_LE_NAME, expected, why))
+        except Failure as e:
+            raise Failure('%s; it shows %r' % (e, self.shown_value())) from None
+        say('%r shows %d %s, after %.2f s'
+            % (UINT32_LE_NAME, expected, why, time.monotonic() - start))
+
+    def read_first_value(self):
+        self.find_inspector_value()
+        self.expect_value(FIRST_VALUE, WAIT, 'the bytes at the cursor, offset 0')
+
+    def start_writer(self):
+        self.writer = Helper()
+        mapping = self.writer.map_file(self.segment.path)
+        self.writer_address = mapping['start']
+        say('writer pid %d maps the segment at 0x%x (%s)'
+            % (self.writer.pid, mapping['start'], mapping['path']))
+
+    def write(self, value):
+        self.writer.write_memory(self.writer_address, struct.pack('<I', value))
+        if self.segment.read()[:4] != struct.pack('<I', value):
+            raise Failure('the writer\'s store of %d is not in the segment' % value)
+        say('writer pid %d wrote %d at offset 0' % (self.writer.pid, value))
+
+    def pause_button(self):
+        return poll(lambda: find(self.frame, lambda a: a.description == PAUSE_TOOLTIP
+                                 and role(a) in ('toggle button', 'push button')),
+                    WAIT, 'the button with the tooltip %r' % PAUSE_TOOLTIP)
+
+    def set_paused(self, paused):
+        button = self.pause_button()
+        pressed = pyatspi.STATE_PRESSED in states(button) or pyatspi.STATE_CHECKED in states(button)
+        if pressed == paused:
+            raise Failure('the pause button is already %s' % ('pressed' if paused else 'released'))
+        do_action(button, 'click')
+        poll(lambda: (pyatspi.STATE_PRESSED in states(button) or
+                      pyatspi.STATE_CHECKED in states(button)) == paused,
+             WAIT, 'the pause button to be %s' % ('pressed' if paused else 'released'))
+        say('clicked the pause button (%s %r, desc %r): %s'
+            % (role(button), button.name, button.description,
+               'paused' if paused else 'live again'))
+
+    def check_pause_holds(self):
+        self.set_paused(True)
+        self.write(PAUSED_VALUE)
+        deadline = time.monotonic() + HOLD
+        while time.monotonic() < deadline:
+            shown = self.shown_value()
+            if shown != str(LIVE_VALUE):
+                raise Failure('while paused, %r changed from %d to %r'
+                              % (UINT32_LE_NAME, LIVE_VALUE, shown))
+            time.sleep(0.1)
+        say('while paused, %r held %d for %.1f s' % (UINT32_LE_NAME, LIVE_VALUE, HOLD))
+        self.set_paused(False)
+        self.expect_value(PAUSED_VALUE, LIVE_WAIT, 'after resuming')
+
+    def check_processes(self):
+        tab = poll(lambda: find(self.frame, lambda a: role(a) == 'page tab'
+                                and a.name == PROCESSES_TAB),
+                   WAIT, 'the side tab %r' % PROCESSES_TAB)
+        do_action(tab, 'click')
+        poll(lambda: pyatspi.STATE_SELECTED in states(tab) or pyatspi.STATE_PRESSED in states(tab),
+             WAIT, 'the %r tab to be selected' % PROCESSES_TAB)
+        say('clicked the side tab %r' % PROCESSES_TAB)
+
+        panel = poll(lambda: find(self.frame, lambda a: a.name == PROCESSES_PANEL_NAME),
+                     WAIT, 'the panel %r' % PROCESSES_PANEL_NAME)
+        pid_re = re.compile(r'\bPID %d$' % self.writer.pid)
+
+        def writer_row():
+            rows = find_all(panel, lambda a: pid_re.search(a.name or '') is not None)
+            return rows or None
+
+        rows = poll(writer_row, WAIT, 'the writer (PID %d) in %r' % (self.writer.pid,
+                                                                     PROCESSES_PANEL_NAME))
+        pid_labels = [r for r in rows if role(r) == 'label' and text_of(r) == str(self.writer.pid)]
+        if not pid_labels:
+            raise Failure('the writer is named in the panel (%r) but no label shows its pid %d'
+                          % ([(role(r), r.name) for r in rows], self.writer.pid))
+        say('the panel lists the writer: %r' % [(role(r), r.name) for r in rows])
+
+    def check_removed(self):
+        self.segment.remove()
+        say('unlinked /dev/shm/%s' % self.name)
+
+        def banner():
+            for label in find_all(self.frame, lambda a: role(a) == 'label'):
+                try:
+                    text = text_of(label)
+                except Exception:  # noqa: BLE001
+                    continue
+                if 'removed' in text:
+                    return text
+            return None
+
+        text = poll(banner, WAIT, 'a banner saying the segment was removed')
+        say('the page says: %r' % text)
+        # "Its last bytes stay on screen"
+        shown = self.shown_value()
+        if shown != str(PAUSED_VALUE):
+            raise Failure('after removal %r shows %r, not the last value %d'
+                          % (UINT32_LE_NAME, shown, PAUSED_VALUE))
+        say('%r still shows the last value %d' % (UINT32_LE_NAME, PAUSED_VALUE))
+
+    def run(self):
+        self.create_segment()
+        self.start_app()
+        self.open_from_sidebar()
+        self.read_first_value()
+        self.start_writer()
+        self.write(LIVE_VALUE)
+        self.expect_value(LIVE_VALUE, LIVE_WAIT, 'live, after the write')
+        self.check_pause_holds()
+        self.check_processes()
+        self.check_removed()
+        self.check_app_healthy()
+
+
+def on_sigterm(signum, frame):
+    # meson's timeout: unwind, so that the finally blocks end what was started
+    raise SystemExit(128 + signum)
+
+
+def main():
+    global pyatspi
+
+    if not os.environ.get('DISPLAY'):
+        skip('no X display (DISPLAY is not set); run through build-aux/test')
+    app_path = os.environ.get('SHMLENS_APP')
+    if not app_path or not os.access(app_path, os.X_OK):
+        raise Failure('SHMLENS_APP does not name the app: %r' % (app_path,))
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    session = PrivateSession()
+    test = None
+    left = []
+    try:
+        session.start()
+        # Both this process and the app use exactly this accessibility bus.
+        os.environ['DBUS_SESSION_BUS_ADDRESS'] = session.address
+        os.environ['AT_SPI_BUS_ADDRESS'] = session.a11y_address
+        try:
+            import pyatspi as module
+        except ImportError as e:
+            skip('no pyatspi for %s: %s (install python3-pyatspi)' % (sys.executable, e))
+        pyatspi = module
+
+        test = E2E(app_path, session)
+        try:
+            test.run()
+        except BaseException:
+            traceback.print_exc()
+            if test.frame is not None:
+                print('--- accessibility tree of the app ---')
+                print('\n'.join(dump(test.frame)))
+            raise
+    finally:
+        if test is not None:
+            left += test.stop()
+            output = test.app_output()
+            if output.strip():
+                print('--- what the app printed ---\n' + output.rstrip('\n'))
+        left += session.stop()
+        cleanup_all()
+        if test is not None and test.app_log is not None:
+            test.app_log.close()
+    if left:
+        raise Failure('processes started by the test are still running: %r' % left)
+    say('cleaned up: no process, segment or file of the test is left')
+    say('PASS')
+    return 0
+
+
+if __name__ == '__main__':
+    try:
+        sys.exit(main())
+    except Failure as e:
+        print('FAIL: %s' % e, flush=True)
+        sys.exit(1)
