@@ -124,7 +124,11 @@ make_tab_label (ShmlensSegmentPage *page)
 
   g_object_bind_property (page, "title", label, "label", G_BINDING_DEFAULT);
   g_object_bind_property (page, "subtitle", label, "tooltip-text", G_BINDING_DEFAULT);
+  /* a notebook gives tabs their minimum width: without width-chars an ellipsized
+   * label would shrink to "…" */
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_width_chars (GTK_LABEL (label),
+                             MIN ((int) g_utf8_strlen (shmlens_segment_page_get_title (page), -1), 16));
   gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
   gtk_button_set_has_frame (GTK_BUTTON (close), FALSE);
   gtk_widget_set_tooltip_text (close, _("Close (Ctrl+W)"));
