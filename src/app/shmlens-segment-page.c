@@ -572,3 +572,20 @@ shmlens_segment_page_set_changes_since_pause (ShmlensSegmentPage *self,
                                           self->paused_at > 0 ? self->paused_at
                                                               : g_get_monotonic_time ());
 }
+
+/**
+ * shmlens_segment_page_set_layout:
+ * @self: a page
+ * @bytes_per_row: 0 to fit the width, or 8, 16 or 32
+ * @group_size: bytes drawn together: 1, 2, 4 or 8
+ */
+void
+shmlens_segment_page_set_layout (ShmlensSegmentPage *self,
+                                 guint               bytes_per_row,
+                                 guint               group_size)
+{
+  g_return_if_fail (SHMLENS_IS_SEGMENT_PAGE (self));
+
+  shmlens_hex_view_set_bytes_per_row (self->hex_view, bytes_per_row);
+  shmlens_hex_view_set_group_size (self->hex_view, group_size);
+}

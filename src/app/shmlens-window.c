@@ -94,10 +94,20 @@ action_state_boolean (ShmlensWindow *self,
 }
 
 /* A new page follows the window's current pause, rate and modes. */
+static guint
+action_state_uint (ShmlensWindow *self,
+                   const char    *name)
+{
+  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (self), name);
+  return g_variant_get_uint32 (state);
+}
+
 static void
 configure_page (ShmlensWindow      *self,
                 ShmlensSegmentPage *page)
 {
+  shmlens_segment_page_set_layout (page, action_state_uint (self, "bytes-per-row"),
+                                   action_state_uint (self, "group-size"));
   shmlens_segment_page_set_refresh_rate (page,
                                          (guint) gtk_adjustment_get_value (self->rate_adjustment));
   shmlens_segment_page_set_follow_writes (page, action_state_boolean (self, "follow-writes"));
@@ -323,7 +333,28 @@ change_changes_since_pause (GSimpleAction *action,
                  g_variant_get_boolean (value));
 }
 
+static void
+change_layout (GSimpleAction *action,
+               GVariant      *value,
+               gpointer       user_data)
+{
+  ShmlensWindow *self = SHMLENS_WINDOW (user_data);
+  guint choice = g_variant_get_uint32 (value);
+  gboolean is_row = g_str_equal (g_action_get_name (G_ACTION (action)), "bytes-per-row");
+
+  if (is_row ? !(choice == 0 || choice == 8 || choice == 16 || choice == 32)
+             : !(choice == 1 || choice == 2 || choice == 4 || choice == 8))
+    return;
+  g_simple_action_set_state (action, value);
+  for (int i = 0; i < gtk_notebook_get_n_pages (self->notebook); i++)
+    shmlens_segment_page_set_layout (SHMLENS_SEGMENT_PAGE (gtk_notebook_get_nth_page (self->notebook, i)),
+                                     action_state_uint (self, "bytes-per-row"),
+                                     action_state_uint (self, "group-size"));
+}
+
 static const GActionEntry win_entries[] = {
+  { "bytes-per-row", NULL, "u", "uint32 0", change_layout },
+  { "group-size", NULL, "u", "uint32 1", change_layout },
   { "open-file", open_file_activated },
   { "close-tab", close_tab_activated },
   { "focus-search", focus_search_activated },
