@@ -14,11 +14,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <pwd.h>
 #include <unistd.h>
 
 #include "shmlens-attachments.h"
 #include "shmlens-attachments-panel.h"
+#include "shmlens-users.h"
 #include "shmlens-escape.h"
 
 #define REFRESH_INTERVAL_MS 1000
@@ -126,21 +126,6 @@ scan_result_free (ScanResult *result)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScanResult, scan_result_free)
 
-static char *
-lookup_user_name (guint uid)
-{
-  long size = sysconf (_SC_GETPW_R_SIZE_MAX);
-  g_autofree char *buffer = NULL;
-  struct passwd entry, *found = NULL;
-
-  if (size <= 0)
-    size = 16384;
-  buffer = g_malloc (size);
-  if (getpwuid_r (uid, &entry, buffer, size, &found) == 0 && found != NULL)
-    return shmlens_escape (found->pw_name, -1);
-  return g_strdup_printf ("%u", uid);
-}
-
 static gint
 compare_attachment_pointers (gconstpointer a,
                              gconstpointer b)
@@ -170,7 +155,7 @@ scan_thread (GTask        *task,
 
       if (name == NULL)
         {
-          char *looked_up = lookup_user_name (attachment->uid);
+          char *looked_up = g_strdup (shmlens_user_name (attachment->uid));
           g_hash_table_insert (names, GUINT_TO_POINTER (attachment->uid), looked_up);
           name = looked_up;
         }

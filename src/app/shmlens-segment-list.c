@@ -14,12 +14,12 @@
  * again, once; they emit items-changed only where the order or the match differs. */
 #include "config.h"
 
-#include <pwd.h>
 
 #include <glib/gi18n.h>
 
 #include "shmlens-escape.h"
 #include "shmlens-segment-list.h"
+#include "shmlens-users.h"
 
 #define REFRESH_INTERVAL_SECONDS 1
 
@@ -120,26 +120,6 @@ static void start_refresh (ShmlensSegmentList *self);
 
 /* Values shown and sorted on */
 
-/* getpwuid() may ask the network (NSS): once per user is enough. Names are untrusted
- * bytes like any other. Main thread only. */
-static const char *
-user_name (guint uid)
-{
-  static GHashTable *names;
-  char *name;
-
-  if (names == NULL)
-    names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  name = g_hash_table_lookup (names, GUINT_TO_POINTER (uid + 1));
-  if (name == NULL)
-    {
-      struct passwd *pw = getpwuid (uid);
-      name = pw != NULL ? shmlens_escape (pw->pw_name, -1) : g_strdup_printf ("%u", uid);
-      g_hash_table_insert (names, GUINT_TO_POINTER (uid + 1), name);
-    }
-  return name;
-}
-
 static const char *
 kind_short_label (ShmlensSegmentKind kind)
 {
@@ -215,7 +195,7 @@ segment_resident (ShmlensSegment *segment)
 static char *
 segment_owner (ShmlensSegment *segment)
 {
-  return g_strdup (user_name (shmlens_segment_get_uid (segment)));
+  return g_strdup (shmlens_user_name (shmlens_segment_get_uid (segment)));
 }
 
 /* Orphans first, then by the number of holders; a System V segment attached only by
@@ -330,13 +310,13 @@ update_owner (GtkLabel       *label,
   g_autofree char *tooltip = NULL;
   guint uid = shmlens_segment_get_uid (segment);
 
-  set_text (label, user_name (uid));
+  set_text (label, shmlens_user_name (uid));
   if (shmlens_segment_get_metadata_known (segment))
-    tooltip = g_strdup_printf (_("User %s (uid %u), mode %04o"), user_name (uid), uid,
+    tooltip = g_strdup_printf (_("User %s (uid %u), mode %04o"), shmlens_user_name (uid), uid,
                                shmlens_segment_get_mode (segment));
   else
     tooltip = g_strdup_printf (_("User %s (uid %u) holds it; its mode is not known"),
-                               user_name (uid), uid);
+                               shmlens_user_name (uid), uid);
   set_tooltip (label, tooltip);
 }
 

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <pwd.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
@@ -15,6 +14,7 @@
 #include "shmlens-error.h"
 #include "shmlens-escape.h"
 #include "shmlens-ref.h"
+#include "shmlens-users.h"
 
 gboolean
 shmlens_cli_parse_options (GOptionContext   *context,
@@ -150,23 +150,6 @@ shmlens_cli_write_all (int          fd,
   return TRUE;
 }
 
-const char *
-shmlens_cli_user_name (guint uid)
-{
-  static GHashTable *names;
-  char *name;
-
-  if (names == NULL)
-    names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  name = g_hash_table_lookup (names, GUINT_TO_POINTER (uid + 1));
-  if (name == NULL)
-    {
-      struct passwd *pw = getpwuid (uid);
-      name = pw != NULL ? shmlens_escape (pw->pw_name, -1) : g_strdup_printf ("%u", uid);
-      g_hash_table_insert (names, GUINT_TO_POINTER (uid + 1), name);
-    }
-  return name;
-}
 
 static void
 add_address (ShmlensJsonWriter *json,
@@ -201,7 +184,7 @@ shmlens_cli_write_segment_json (ShmlensJsonWriter *json,
     shmlens_json_writer_null (json);
   shmlens_json_writer_add_int (json, "uid", shmlens_segment_get_uid (segment));
   shmlens_json_writer_add_int (json, "gid", shmlens_segment_get_gid (segment));
-  shmlens_json_writer_add_string (json, "owner", shmlens_cli_user_name (shmlens_segment_get_uid (segment)));
+  shmlens_json_writer_add_string (json, "owner", shmlens_user_name (shmlens_segment_get_uid (segment)));
   shmlens_json_writer_member (json, "mode");
   if (shmlens_segment_get_metadata_known (segment))
     shmlens_json_writer_int (json, shmlens_segment_get_mode (segment));

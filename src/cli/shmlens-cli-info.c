@@ -6,6 +6,7 @@
 #include <sys/sysmacros.h>
 
 #include "shmlens-cli.h"
+#include "shmlens-users.h"
 #include "shmlens-escape.h"
 
 static char *
@@ -40,7 +41,7 @@ print_text (ShmlensSegment *segment)
   else
     printf ("%-13s unknown (needs root)\n", "Resident:");
   printf ("%-13s %s (uid %u), gid %u\n", "Owner:",
-          shmlens_cli_user_name (shmlens_segment_get_uid (segment)),
+          shmlens_user_name (shmlens_segment_get_uid (segment)),
           shmlens_segment_get_uid (segment), shmlens_segment_get_gid (segment));
   if (known)
     printf ("%-13s %s\n", "Mode:", mode);

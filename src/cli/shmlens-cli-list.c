@@ -8,6 +8,7 @@
 
 #include "shmlens-catalog.h"
 #include "shmlens-cli.h"
+#include "shmlens-users.h"
 
 static int
 kind_order (ShmlensSegmentKind kind)
@@ -105,7 +106,7 @@ print_table (GPtrArray *segments)
 
       const char *cells[N_COLUMNS] = {
         row->ref, row->size, row->resident,
-        shmlens_cli_user_name (shmlens_segment_get_uid (segment)), row->mode, row->attached
+        shmlens_user_name (shmlens_segment_get_uid (segment)), row->mode, row->attached
       };
       for (int c = 0; c < N_COLUMNS; c++)
         widths[c] = MAX (widths[c], (int) g_utf8_strlen (cells[c], -1));
@@ -129,7 +130,7 @@ print_table (GPtrArray *segments)
       Row *row = &rows[i];
       const char *cells[N_COLUMNS] = {
         row->ref, row->size, row->resident,
-        shmlens_cli_user_name (shmlens_segment_get_uid (segment)), row->mode, row->attached
+        shmlens_user_name (shmlens_segment_get_uid (segment)), row->mode, row->attached
       };
 
       for (int c = 0; c < N_COLUMNS; c++)

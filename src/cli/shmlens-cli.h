@@ -42,7 +42,6 @@ gboolean        shmlens_cli_write_all     (int              fd,
                                            gsize            length,
                                            GError         **error);
 
-const char     *shmlens_cli_user_name     (guint            uid);
 void            shmlens_cli_write_segment_json (ShmlensJsonWriter *json,
                                                 ShmlensSegment    *segment,
                                                 gboolean           with_attachments);

@@ -17,8 +17,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
-#include <grp.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
@@ -32,6 +30,7 @@
 #include "shmlens-proc.h"
 #include "shmlens-reader.h"
 #include "shmlens-sources-private.h"
+#include "shmlens-users.h"
 
 /* How far find_data() vouches for data in a mostly allocated segment. */
 #define SHMLENS_READER_DENSE_STEP ((guint64) 8 << 20)
@@ -90,11 +89,7 @@ static char *
 describe_owner (guint uid,
                 guint gid)
 {
-  struct passwd *pw = getpwuid (uid);
-  struct group *gr = getgrgid (gid);
-  g_autofree char *user = pw ? g_strdup (pw->pw_name) : g_strdup_printf ("%u", uid);
-  g_autofree char *group = gr ? g_strdup (gr->gr_name) : g_strdup_printf ("%u", gid);
-  return g_strdup_printf ("owner %s, group %s", user, group);
+  return g_strdup_printf ("owner %s, group %s", shmlens_user_name (uid), shmlens_group_name (gid));
 }
 
 static void
