@@ -73,3 +73,20 @@ shmlens_test_posix_bytes (const char *name)
   g_assert_no_error (error);
   return g_bytes_new_take (contents, length);
 }
+
+static gboolean
+set_flag (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+shmlens_test_run_main_loop_for (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, set_flag, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}

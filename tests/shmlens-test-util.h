@@ -25,4 +25,8 @@ ShmlensSegment *shmlens_test_resolve      (const char    *ref_text);
 /* Bytes from /dev/shm/NAME read plainly, for comparisons. */
 GBytes         *shmlens_test_posix_bytes  (const char    *name);
 
+/* Runs the default main context for @ms milliseconds, so that timeouts, idles and
+ * the results of worker threads get their turn. */
+void            shmlens_test_run_main_loop_for (guint ms);
+
 G_END_DECLS

@@ -127,23 +127,6 @@ find_label_text_prefix (GtkWidget  *root,
   return NULL;
 }
 
-static gboolean
-set_flag (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-run_main_loop_for (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, set_flag, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 /* Iterates the main loop until a label named @name is shown (@present) or none
  * is; FALSE if that does not happen within PATIENCE_MS. */
 static gboolean
@@ -157,7 +140,7 @@ wait_for_label (GtkWidget  *root,
     {
       if ((find_named_label (root, name) != NULL) == present)
         return TRUE;
-      run_main_loop_for (50);
+      shmlens_test_run_main_loop_for (50);
     }
   return FALSE;
 }
@@ -172,7 +155,7 @@ wait_for_text_prefix (GtkWidget  *root,
     {
       if (find_label_text_prefix (root, prefix) != NULL)
         return TRUE;
-      run_main_loop_for (50);
+      shmlens_test_run_main_loop_for (50);
     }
   return FALSE;
 }
@@ -262,7 +245,7 @@ test_mapper_appears_and_goes (Fixture       *fixture,
 
   /* Refreshes keep an unchanged row: the same widget, not a new one. */
   g_object_add_weak_pointer (G_OBJECT (row), (gpointer *) &row);
-  run_main_loop_for (2500);
+  shmlens_test_run_main_loop_for (2500);
   g_assert_nonnull (row);
   g_assert_true (gtk_widget_get_mapped (row));
   g_object_remove_weak_pointer (G_OBJECT (row), (gpointer *) &row);
@@ -339,7 +322,7 @@ test_no_refresh_while_hidden (Fixture       *fixture,
   g_assert_false (gtk_widget_get_mapped (fixture->panel));
   spawn_mapper (fixture->path, &mapper);
   pid = pid_name (mapper.pid);
-  run_main_loop_for (2500);
+  shmlens_test_run_main_loop_for (2500);
   gtk_widget_set_visible (fixture->panel, TRUE);
   /* the rows are as they were when it was hidden */
   g_assert_null (find_named_label (GTK_WIDGET (fixture->window), pid));
@@ -381,7 +364,7 @@ test_change_segment (Fixture       *fixture,
   g_assert_null (find_named_label (GTK_WIDGET (fixture->window), pid));
 
   shmlens_attachments_panel_set_segment (SHMLENS_ATTACHMENTS_PANEL (fixture->panel), NULL);
-  run_main_loop_for (1500);
+  shmlens_test_run_main_loop_for (1500);
   g_assert_null (find_label_text_prefix (GTK_WIDGET (fixture->window), "No process"));
 
   kill_mapper (&mapper);
@@ -396,7 +379,7 @@ test_destroy_while_scanning (Fixture       *fixture,
   shmlens_attachments_panel_set_segment (SHMLENS_ATTACHMENTS_PANEL (fixture->panel), fixture->segment);
   gtk_window_present (fixture->window);
   g_clear_pointer (&fixture->window, gtk_window_destroy);
-  run_main_loop_for (1500);
+  shmlens_test_run_main_loop_for (1500);
 }
 
 static void

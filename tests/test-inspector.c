@@ -6,6 +6,7 @@
 
 #include "shmlens-decode.h"
 #include "shmlens-inspector.h"
+#include "shmlens-test-util.h"
 
 #define MS (G_USEC_PER_SEC / 1000)
 
@@ -208,23 +209,6 @@ test_highlight (void)
   g_assert_false (field_highlighted (inspector, SHMLENS_DECODE_UINT64_LE));
 }
 
-static gboolean
-set_flag (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-run_main_loop_for (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, set_flag, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 /* Without further data, the highlight goes on its own after about a second. */
 static void
 test_highlight_fades_without_data (void)
@@ -238,9 +222,9 @@ test_highlight_fades_without_data (void)
   shmlens_inspector_set_data (self, 0, second, 8, g_get_monotonic_time ());
   g_assert_true (field_highlighted (inspector, SHMLENS_DECODE_UINT8));
 
-  run_main_loop_for (300);
+  shmlens_test_run_main_loop_for (300);
   g_assert_true (field_highlighted (inspector, SHMLENS_DECODE_UINT8));
-  run_main_loop_for (900);
+  shmlens_test_run_main_loop_for (900);
   g_assert_false (field_highlighted (inspector, SHMLENS_DECODE_UINT8));
   g_assert_false (field_highlighted (inspector, SHMLENS_DECODE_DOUBLE_BE));
   g_assert_cmpstr (field_text (inspector, SHMLENS_DECODE_UINT8), ==, "9");
@@ -316,7 +300,7 @@ test_in_window (void)
   gtk_window_present (GTK_WINDOW (window));
   shmlens_inspector_set_data (SHMLENS_INSPECTOR (inspector), 0, first, 8, g_get_monotonic_time ());
   shmlens_inspector_set_data (SHMLENS_INSPECTOR (inspector), 0, second, 8, g_get_monotonic_time ());
-  run_main_loop_for (200);
+  shmlens_test_run_main_loop_for (200);
 
   /* it fits a side panel */
   gtk_widget_measure (inspector, GTK_ORIENTATION_HORIZONTAL, -1, &width, NULL, NULL, NULL);
@@ -325,7 +309,7 @@ test_in_window (void)
   g_assert_true (field_highlighted (inspector, SHMLENS_DECODE_INT8));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  run_main_loop_for (1200);
+  shmlens_test_run_main_loop_for (1200);
 }
 
 static void
