@@ -75,6 +75,19 @@ shmlens_cli_resolve (const char  *text,
   return shmlens_ref_resolve (ref, with_attachments, error);
 }
 
+/* Resolves a reference and opens the segment read-only: what every command that
+ * reads bytes starts with. The reader keeps the segment. */
+ShmlensReader *
+shmlens_cli_open_reader (const char  *text,
+                         GError     **error)
+{
+  g_autoptr(ShmlensSegment) segment = shmlens_cli_resolve (text, FALSE, error);
+
+  if (segment == NULL)
+    return NULL;
+  return shmlens_reader_open (segment, error);
+}
+
 /* Accepts decimal, 0x hex and the suffixes K, M, G, T (powers of 1024), as hexdump and
  * xxd users expect to type them. */
 gboolean

@@ -114,7 +114,6 @@ shmlens_cli_dump (int    argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(ShmlensSegment) segment = NULL;
   g_autoptr(ShmlensReader) reader = NULL;
   g_autofree char *format_text = NULL;
   g_autofree char *offset_text = NULL;
@@ -168,10 +167,7 @@ shmlens_cli_dump (int    argc,
       return shmlens_cli_fail (error);
     }
 
-  segment = shmlens_cli_resolve (argv[1], FALSE, &error);
-  if (segment == NULL)
-    return shmlens_cli_fail (error);
-  reader = shmlens_reader_open (segment, &error);
+  reader = shmlens_cli_open_reader (argv[1], &error);
   if (reader == NULL)
     return shmlens_cli_fail (error);
 

@@ -283,7 +283,6 @@ shmlens_cli_watch (int    argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(ShmlensSegment) segment = NULL;
   g_autoptr(ShmlensReader) reader = NULL;
   g_autoptr(ShmlensTracker) tracker = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -351,14 +350,11 @@ shmlens_cli_watch (int    argc,
     return shmlens_cli_usage_error ("watch", "--length: at most 1 GiB can be watched at "
                                     "once; watch several ranges instead");
 
-  segment = shmlens_cli_resolve (argv[1], FALSE, &error);
-  if (segment == NULL)
-    return shmlens_cli_fail (error);
-  reader = shmlens_reader_open (segment, &error);
+  reader = shmlens_cli_open_reader (argv[1], &error);
   if (reader == NULL)
     return shmlens_cli_fail (error);
 
-  ref = shmlens_segment_dup_ref (segment);
+  ref = shmlens_segment_dup_ref (shmlens_reader_get_segment (reader));
   watch.size = shmlens_reader_get_size (reader);
 
   if (length_text == NULL)

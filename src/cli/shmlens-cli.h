@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "shmlens-cli-json.h"
+#include "shmlens-reader.h"
 #include "shmlens-segment.h"
 
 G_BEGIN_DECLS
@@ -32,6 +33,8 @@ int             shmlens_cli_usage_error   (const char      *command,
 int             shmlens_cli_fail          (GError          *error);
 ShmlensSegment *shmlens_cli_resolve       (const char      *text,
                                            gboolean         with_attachments,
+                                           GError         **error);
+ShmlensReader  *shmlens_cli_open_reader   (const char      *text,
                                            GError         **error);
 gboolean        shmlens_cli_parse_size    (const char      *option,
                                            const char      *text,
