@@ -118,11 +118,11 @@ def descendants(root):
             if st is not None:
                 by_parent.setdefault(st[0], []).append((int(entry), st[1]))
     found = {}
-    todo = [root]
-    while todo:
-        for pid, start in by_parent.get(todo.pop(), []):
+    pending = [root]
+    while pending:
+        for pid, start in by_parent.get(pending.pop(), []):
             found[pid] = start
-            todo.append(pid)
+            pending.append(pid)
     return found
 
 
@@ -341,12 +341,12 @@ def children(acc):
 
 def walk(root):
     """Depth-first, @root included; skips what disappears while walking."""
-    todo = [root]
-    while todo:
-        acc = todo.pop()
+    pending = [root]
+    while pending:
+        acc = pending.pop()
         yield acc
         try:
-            todo.extend(reversed(children(acc)))
+            pending.extend(reversed(children(acc)))
         except Exception:  # noqa: BLE001
             pass
 
