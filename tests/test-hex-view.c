@@ -877,6 +877,77 @@ test_highlight_fades (void)
   fixture_close (&f);
 }
 
+/* The view's pixels, drawn by the window's own renderer. */
+static guint8 *
+render_view (Fixture *f,
+             gsize   *length)
+{
+  GtkWidget *widget = GTK_WIDGET (f->view);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  guint8 *pixels;
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  *length = (gsize) width * height * 4;
+  pixels = g_malloc (*length);
+  gdk_texture_download (texture, pixels, (gsize) width * 4);
+  return pixels;
+}
+
+/* The view keeps each row's drawing while the row shows the same thing; after bytes,
+ * the cursor and the selection change, what it draws must be exactly what a new view
+ * of the same bytes draws. */
+static void
+test_render_reuses_only_unchanged_rows (void)
+{
+  g_autofree guint8 *data = counting (4096);
+  g_autofree guint8 *before = NULL, *after = NULL, *fresh = NULL;
+  const guint8 changed[] = { 0xaa, 0xbb, 0x41 };
+  gsize before_length, after_length, fresh_length;
+  gint64 now = g_get_monotonic_time ();
+  Fixture f = { 0 };
+
+  fixture_open (&f, data, 4096, 16, 600, 400);
+  shmlens_hex_view_set_fade_time (f.view, 0);
+  refresh (&f, now);
+  settle ();
+  before = render_view (&f, &before_length);
+
+  shmlens_test_posix_write (f.name, 0x21, changed, sizeof changed);
+  shmlens_test_posix_write (f.name, 0x75, changed, 1);
+  shmlens_hex_view_set_cursor (f.view, 0x44, FALSE);
+  shmlens_hex_view_select_range (f.view, 0x52, 0x58);
+  refresh (&f, now + 100 * 1000);
+  settle ();
+  after = render_view (&f, &after_length);
+  fixture_close (&f);
+
+  memcpy (data + 0x21, changed, sizeof changed);
+  data[0x75] = changed[0];
+  fixture_open (&f, data, 4096, 16, 600, 400);
+  shmlens_hex_view_set_fade_time (f.view, 0);
+  shmlens_hex_view_set_cursor (f.view, 0x44, FALSE);
+  shmlens_hex_view_select_range (f.view, 0x52, 0x58);
+  refresh (&f, now + 100 * 1000);
+  settle ();
+  fresh = render_view (&f, &fresh_length);
+
+  g_assert_cmpuint (before_length, ==, after_length);
+  g_assert_true (memcmp (before, after, before_length) != 0);
+  g_assert_cmpmem (after, after_length, fresh, fresh_length);
+  fixture_close (&f);
+}
+
 static void
 test_highlight_since_pause (void)
 {
@@ -1291,6 +1362,8 @@ main (int    argc,
   g_test_add_func ("/shmlens/hex-view/copy/too-large", test_copy_too_large);
   g_test_add_func ("/shmlens/hex-view/highlight/fades", test_highlight_fades);
   g_test_add_func ("/shmlens/hex-view/highlight/since-pause", test_highlight_since_pause);
+  g_test_add_func ("/shmlens/hex-view/render/reuses-only-unchanged-rows",
+                   test_render_reuses_only_unchanged_rows);
   g_test_add_func ("/shmlens/hex-view/highlight/size-changes", test_highlight_size_changes);
   g_test_add_func ("/shmlens/hex-view/goto/parse", test_goto_parse);
   g_test_add_func ("/shmlens/hex-view/goto/popover", test_goto_popover);

@@ -75,6 +75,9 @@ typedef struct
   gboolean backwards;
 } SearchJob;
 
+/* A drawn row, kept while it shows the same thing (see draw_rows()). */
+typedef struct _RowNode RowNode;
+
 struct _ShmlensHexView
 {
   GtkWidget parent_instance;
@@ -124,6 +127,13 @@ struct _ShmlensHexView
   guint in_update;
   char *row_text;
   char *row_dim;
+
+  /* Drawn rows by row number, and the scratch key of the row being drawn */
+  GHashTable *row_nodes;
+  guint8 *row_key;
+  gsize row_key_length;
+  guint64 frame;
+  guint32 style_serial;         /* bumped when colours or the font change */
 
   /* Cursor and selection: the selection runs from anchor to cursor, both included */
   guint64 cursor;
@@ -337,6 +347,7 @@ update_colors (ShmlensHexView *self)
 
   /* gtk_widget_get_color() is GTK 4.10; on 4.8 the style context is the way (it is
    * deprecated from 4.10 on, and the version pin will say so when it moves). */
+  self->style_serial++;
   gtk_style_context_get_color (context, &self->fg);
   self->dim = self->fg;
   self->dim.alpha *= 0.5;
@@ -361,6 +372,7 @@ update_font (ShmlensHexView *self)
   int row_height;
 
   pango_font_description_set_family (font, "Monospace");
+  self->style_serial++;
 
   if (self->layout == NULL)
     {
@@ -955,13 +967,175 @@ draw_header (ShmlensHexView *self,
   draw_text (self, snapshot, self->row_text, self->total_columns, &self->fg, y + 2);
 }
 
+/* What one row shows, as bytes: two rows with equal keys draw the same nodes. The
+ * header is followed by two bytes per byte of the row: its value, and
+ * KEY_BYTE_READ | its highlight level. */
+typedef struct
+{
+  guint64 row;
+  double char_width;
+  guint32 style_serial;
+  guint32 n;
+  guint32 bytes_per_row;
+  guint32 group_size;
+  guint32 hex_column;
+  guint32 text_column;
+  guint32 total_columns;
+  guint32 offset_digits;
+  gint32 content_width;
+  gint32 row_height;
+  gint32 cursor;                /* the cursor's byte in this row; -1: elsewhere */
+  gint32 selection_first;       /* -1: no selected byte in this row */
+  gint32 selection_last;
+  guint8 focused;
+  guint8 column;
+  guint8 since;
+} RowKey;
+
+#define KEY_BYTE_READ 0x80
+
+struct _RowNode
+{
+  guint64 row;                  /* the key in row_nodes */
+  GskRenderNode *node;          /* drawn at y = 0 */
+  guint8 *key;
+  gsize key_length;
+  guint64 frame;                /* the last frame that showed it */
+};
+
+static void
+row_node_free (gpointer data)
+{
+  RowNode *row_node = data;
+
+  g_clear_pointer (&row_node->node, gsk_render_node_unref);
+  g_free (row_node->key);
+  g_free (row_node);
+}
+
+static void
+draw_row (ShmlensHexView *self,
+          GtkSnapshot    *snapshot,
+          const RowKey   *key,
+          const guint8   *cells)
+{
+  guint64 row_offset = key->row * key->bytes_per_row;
+  gboolean is_cursor_row = key->cursor >= 0;
+  GdkRGBA selection = self->accent;
+  GdkRGBA cursor_fill = self->accent;
+  GdkRGBA quiet_frame = self->accent;
+  GdkRGBA level_color = self->change;
+  guint run_start = 0;
+  int run_level = 0;
+
+  selection.alpha = key->focused ? 0.32 : 0.18;
+  cursor_fill.alpha = 0.28;
+  quiet_frame.alpha = 0.6;
+  if (!key->focused)
+    {
+      quiet_frame = self->fg;
+      quiet_frame.alpha = 0.4;
+    }
+
+  /* Backgrounds: the cursor's row, changed bytes, the selection. */
+  if (is_cursor_row)
+    append_rect (snapshot, &self->shade, 0, 0, MAX (self->content_width, 1), self->row_height);
+
+  for (guint i = 0; i <= key->n; i++)
+    {
+      int level = i < key->n ? cells[2 * i + 1] & ~KEY_BYTE_READ : 0;
+
+      if (level != run_level)
+        {
+          if (run_level > 0)
+            {
+              level_color.alpha = key->since ? SINCE_ALPHA
+                                             : HIGHLIGHT_MAX_ALPHA * run_level / HIGHLIGHT_LEVELS;
+              append_span (self, snapshot, &level_color, run_start, i - 1, 0);
+            }
+          run_start = i;
+          run_level = level;
+        }
+    }
+
+  if (key->selection_first >= 0)
+    append_span (self, snapshot, &selection, (guint) key->selection_first,
+                 (guint) key->selection_last, 0);
+
+  /* Text: what stands out in the foreground colour, the rest dimmed. */
+  memset (self->row_text, ' ', self->total_columns);
+  memset (self->row_dim, ' ', self->total_columns);
+  {
+    char *buffer = is_cursor_row ? self->row_text : self->row_dim;
+    guint64 value = row_offset;
+
+    for (guint k = self->offset_digits; k > 0; k--, value >>= 4)
+      buffer[k - 1] = hex_digits[value & 0xf];
+  }
+  for (guint i = 0; i < key->n; i++)
+    {
+      guint column = self->hex_column + byte_column (self, i);
+
+      if (cells[2 * i + 1] & KEY_BYTE_READ)
+        {
+          guint8 byte = cells[2 * i];
+
+          put_hex (byte == 0 ? self->row_dim : self->row_text, column, byte);
+          if (is_printable (byte))
+            self->row_text[self->text_column + i] = (char) byte;
+          else
+            self->row_dim[self->text_column + i] = '.';
+        }
+      else
+        {
+          /* Not read (yet): the segment ended, or a read failed. */
+          self->row_dim[column] = '-';
+          self->row_dim[column + 1] = '-';
+        }
+    }
+  draw_text (self, snapshot, self->row_dim, self->total_columns, &self->dim, 0);
+  draw_text (self, snapshot, self->row_text, self->total_columns, &self->fg, 0);
+
+  /* The cursor: framed in the column that has the keyboard, outlined in the other. */
+  if (is_cursor_row)
+    {
+      guint i = (guint) key->cursor;
+      double hex_x, hex_w, text_x, text_w;
+
+      hex_span (self, i, i, &hex_x, &hex_w);
+      text_span (self, i, i, &text_x, &text_w);
+      hex_x += self->char_width * 0.35;
+      hex_w -= self->char_width * 0.7;
+      if (key->focused)
+        {
+          double active_x = key->column == COLUMN_HEX ? hex_x : text_x;
+          double active_w = key->column == COLUMN_HEX ? hex_w : text_w;
+          double other_x = key->column == COLUMN_HEX ? text_x : hex_x;
+          double other_w = key->column == COLUMN_HEX ? text_w : hex_w;
+
+          append_rect (snapshot, &cursor_fill, active_x, 0, active_w, self->row_height);
+          append_frame (snapshot, &self->accent, active_x, 0, active_w, self->row_height, 2);
+          append_frame (snapshot, &quiet_frame, other_x, 0, other_w, self->row_height, 1);
+        }
+      else
+        {
+          append_frame (snapshot, &quiet_frame, hex_x, 0, hex_w, self->row_height, 1);
+          append_frame (snapshot, &quiet_frame, text_x, 0, text_w, self->row_height, 1);
+        }
+    }
+}
+
+/* Draws the visible rows. A row whose key is the one it had last frame gets the same
+ * render node again: GTK's frame diff then finds nothing changed there, so a live
+ * refresh repaints (and shapes text for) only the rows whose bytes, highlights or
+ * cursor changed, not the whole view. The cache is the only state snapshot() keeps,
+ * and it only ever remembers what was drawn. */
 static void
 draw_rows (ShmlensHexView *self,
            GtkSnapshot    *snapshot,
            int             height)
 {
-  GtkWidget *widget = GTK_WIDGET (self);
-  gboolean focused = gtk_widget_has_focus (widget);
+  gboolean focused = gtk_widget_has_focus (GTK_WIDGET (self));
   const guint8 *bytes = NULL;
   const guint32 *stamps = NULL;
   guint64 window_offset = 0;
@@ -970,11 +1144,9 @@ draw_rows (ShmlensHexView *self,
   guint64 selection_start, selection_end;
   gboolean has_selection = self->anchor != self->cursor;
   guint64 cursor_row = self->cursor / self->bytes_per_row;
-  GdkRGBA selection = self->accent;
-  GdkRGBA cursor_fill = self->accent;
-  GdkRGBA cursor_line = self->shade;
-  GdkRGBA quiet_frame = self->accent;
-  GdkRGBA level_color = self->change;
+  gsize key_length = sizeof (RowKey) + 2 * (gsize) self->bytes_per_row;
+  GHashTableIter iter;
+  gpointer value;
 
   if (self->tracker != NULL)
     {
@@ -987,130 +1159,104 @@ draw_rows (ShmlensHexView *self,
     }
 
   get_selection_range (self, &selection_start, &selection_end);
-  selection.alpha = focused ? 0.32 : 0.18;
-  cursor_fill.alpha = 0.28;
-  quiet_frame.alpha = 0.6;
-  if (!focused)
+  if (self->row_key_length < key_length)
     {
-      quiet_frame = self->fg;
-      quiet_frame.alpha = 0.4;
+      self->row_key = g_realloc (self->row_key, key_length);
+      self->row_key_length = key_length;
     }
+  self->frame++;
 
   for (guint64 row = self->top_row; row < self->n_rows; row++)
     {
       double y = self->rows_y - self->top_dy + (double) (row - self->top_row) * self->row_height;
       guint64 row_offset = row * self->bytes_per_row;
       guint n = (guint) MIN ((guint64) self->bytes_per_row, self->size - row_offset);
-      gboolean is_cursor_row = row == cursor_row;
+      RowKey *key = (RowKey *) self->row_key;
+      guint8 *cells = self->row_key + sizeof (RowKey);
+      RowNode *row_node;
 
       if (y >= height)
         break;
 
-      /* Backgrounds: the cursor's row, changed bytes, the selection. */
-      if (is_cursor_row)
-        append_rect (snapshot, &cursor_line, 0, y, MAX (self->content_width, 1), self->row_height);
-
-      if (stamps != NULL && row_offset >= window_offset && row_offset - window_offset < valid)
-        {
-          gsize base = row_offset - window_offset;
-          guint run_start = 0;
-          int run_level = 0;
-
-          for (guint i = 0; i <= n; i++)
-            {
-              int level = 0;
-
-              if (i < n && base + i < valid)
-                {
-                  double alpha = stamp_alpha (self, stamps[base + i], now_stamp, since_stamp);
-                  level = (int) ceil (alpha * HIGHLIGHT_LEVELS);
-                }
-              if (level != run_level)
-                {
-                  if (run_level > 0)
-                    {
-                      level_color.alpha = self->highlight_since > 0
-                                          ? SINCE_ALPHA
-                                          : HIGHLIGHT_MAX_ALPHA * run_level / HIGHLIGHT_LEVELS;
-                      append_span (self, snapshot, &level_color, run_start, i - 1, y);
-                    }
-                  run_start = i;
-                  run_level = level;
-                }
-            }
-        }
-
+      /* Padding bytes too: keys are compared with memcmp. */
+      memset (key, 0, sizeof (RowKey));
+      key->row = row;
+      key->char_width = self->char_width;
+      key->style_serial = self->style_serial;
+      key->n = n;
+      key->bytes_per_row = self->bytes_per_row;
+      key->group_size = self->group_size;
+      key->hex_column = self->hex_column;
+      key->text_column = self->text_column;
+      key->total_columns = self->total_columns;
+      key->offset_digits = self->offset_digits;
+      key->content_width = self->content_width;
+      key->row_height = self->row_height;
+      key->cursor = row == cursor_row && self->size > 0 ? (gint32) (self->cursor - row_offset) : -1;
+      key->selection_first = key->selection_last = -1;
       if (has_selection && selection_start < row_offset + n && selection_end > row_offset)
         {
-          guint first = (guint) (MAX (selection_start, row_offset) - row_offset);
-          guint last = (guint) (MIN (selection_end, row_offset + n) - row_offset - 1);
-
-          append_span (self, snapshot, &selection, first, last, y);
+          key->selection_first = (gint32) (MAX (selection_start, row_offset) - row_offset);
+          key->selection_last = (gint32) (MIN (selection_end, row_offset + n) - row_offset - 1);
         }
+      key->focused = focused;
+      key->column = self->column;
+      key->since = self->highlight_since > 0;
 
-      /* Text: what stands out in the foreground colour, the rest dimmed. */
-      memset (self->row_text, ' ', self->total_columns);
-      memset (self->row_dim, ' ', self->total_columns);
-      {
-        char *buffer = is_cursor_row ? self->row_text : self->row_dim;
-        guint64 value = row_offset;
-
-        for (guint k = self->offset_digits; k > 0; k--, value >>= 4)
-          buffer[k - 1] = hex_digits[value & 0xf];
-      }
       for (guint i = 0; i < n; i++)
         {
           guint64 offset = row_offset + i;
-          guint column = self->hex_column + byte_column (self, i);
+          guint8 byte = 0, flags = 0;
 
           if (bytes != NULL && offset >= window_offset && offset - window_offset < valid)
             {
-              guint8 byte = bytes[offset - window_offset];
+              gsize at = offset - window_offset;
 
-              put_hex (byte == 0 ? self->row_dim : self->row_text, column, byte);
-              if (is_printable (byte))
-                self->row_text[self->text_column + i] = (char) byte;
-              else
-                self->row_dim[self->text_column + i] = '.';
+              byte = bytes[at];
+              flags = KEY_BYTE_READ;
+              if (stamps != NULL)
+                flags |= (guint8) ceil (stamp_alpha (self, stamps[at], now_stamp, since_stamp)
+                                        * HIGHLIGHT_LEVELS);
             }
-          else
-            {
-              /* Not read (yet): the segment ended, or a read failed. */
-              self->row_dim[column] = '-';
-              self->row_dim[column + 1] = '-';
-            }
+          cells[2 * i] = byte;
+          cells[2 * i + 1] = flags;
         }
-      draw_text (self, snapshot, self->row_dim, self->total_columns, &self->dim, y);
-      draw_text (self, snapshot, self->row_text, self->total_columns, &self->fg, y);
 
-      /* The cursor: framed in the column that has the keyboard, outlined in the other. */
-      if (is_cursor_row && self->size > 0)
+      row_node = g_hash_table_lookup (self->row_nodes, &key->row);
+      if (row_node == NULL)
         {
-          guint i = (guint) (self->cursor - row_offset);
-          double hex_x, hex_w, text_x, text_w;
+          row_node = g_new0 (RowNode, 1);
+          row_node->row = row;
+          g_hash_table_insert (self->row_nodes, &row_node->row, row_node);
+        }
+      if (row_node->node == NULL || row_node->key_length != key_length ||
+          memcmp (row_node->key, self->row_key, key_length) != 0)
+        {
+          GtkSnapshot *row_snapshot = gtk_snapshot_new ();
 
-          hex_span (self, i, i, &hex_x, &hex_w);
-          text_span (self, i, i, &text_x, &text_w);
-          hex_x += self->char_width * 0.35;
-          hex_w -= self->char_width * 0.7;
-          if (focused)
-            {
-              double active_x = self->column == COLUMN_HEX ? hex_x : text_x;
-              double active_w = self->column == COLUMN_HEX ? hex_w : text_w;
-              double other_x = self->column == COLUMN_HEX ? text_x : hex_x;
-              double other_w = self->column == COLUMN_HEX ? text_w : hex_w;
+          draw_row (self, row_snapshot, key, cells);
+          g_clear_pointer (&row_node->node, gsk_render_node_unref);
+          row_node->node = gtk_snapshot_free_to_node (row_snapshot);
+          g_free (row_node->key);
+          row_node->key = g_memdup2 (self->row_key, key_length);
+          row_node->key_length = key_length;
+        }
+      row_node->frame = self->frame;
 
-              append_rect (snapshot, &cursor_fill, active_x, y, active_w, self->row_height);
-              append_frame (snapshot, &self->accent, active_x, y, active_w, self->row_height, 2);
-              append_frame (snapshot, &quiet_frame, other_x, y, other_w, self->row_height, 1);
-            }
-          else
-            {
-              append_frame (snapshot, &quiet_frame, hex_x, y, hex_w, self->row_height, 1);
-              append_frame (snapshot, &quiet_frame, text_x, y, text_w, self->row_height, 1);
-            }
+      if (row_node->node != NULL)
+        {
+          gtk_snapshot_save (snapshot);
+          gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, y));
+          gtk_snapshot_append_node (snapshot, row_node->node);
+          gtk_snapshot_restore (snapshot);
         }
     }
+
+  /* Forget the rows that scrolled away. */
+  g_hash_table_iter_init (&iter, self->row_nodes);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((RowNode *) value)->frame != self->frame)
+      g_hash_table_iter_remove (&iter);
 }
 
 static void
@@ -2246,6 +2392,12 @@ close_find_binding (GtkWidget *widget,
   return TRUE;
 }
 
+static void
+on_find_close_clicked (ShmlensHexView *self)
+{
+  gtk_search_bar_set_search_mode (GTK_SEARCH_BAR (self->find_bar), FALSE);
+}
+
 /* Children built in code: the view has no template, its look is all drawing. */
 
 static GtkWidget *
@@ -2268,6 +2420,8 @@ build_find_bar (ShmlensHexView *self)
   GtkWidget *previous = icon_button ("go-up-symbolic", _("Previous Match (Shift+Ctrl+G)"));
   GtkWidget *next = icon_button ("go-down-symbolic", _("Next Match (Ctrl+G)"));
   GtkWidget *navigation = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  /* Our own close button: GtkSearchBar's (4.8) has no accessible name. */
+  GtkWidget *close = icon_button ("window-close-symbolic", _("Close Find Bar (Escape)"));
 
   self->find_entry = gtk_search_entry_new ();
   gtk_widget_set_hexpand (self->find_entry, TRUE);
@@ -2314,10 +2468,13 @@ build_find_bar (ShmlensHexView *self)
   gtk_box_append (GTK_BOX (box), modes);
   gtk_box_append (GTK_BOX (box), navigation);
   gtk_box_append (GTK_BOX (box), self->find_status);
+  gtk_button_set_has_frame (GTK_BUTTON (close), FALSE);
+  gtk_box_append (GTK_BOX (box), close);
 
   self->find_bar = gtk_search_bar_new ();
   gtk_search_bar_set_child (GTK_SEARCH_BAR (self->find_bar), box);
-  gtk_search_bar_set_show_close_button (GTK_SEARCH_BAR (self->find_bar), TRUE);
+  gtk_search_bar_set_show_close_button (GTK_SEARCH_BAR (self->find_bar), FALSE);
+  g_signal_connect_swapped (close, "clicked", G_CALLBACK (on_find_close_clicked), self);
   gtk_search_bar_connect_entry (GTK_SEARCH_BAR (self->find_bar), GTK_EDITABLE (self->find_entry));
   g_signal_connect_swapped (self->find_bar, "notify::search-mode-enabled",
                             G_CALLBACK (on_find_bar_mode_changed), self);
@@ -2535,6 +2692,8 @@ shmlens_hex_view_finalize (GObject *object)
   g_clear_pointer (&self->font, pango_font_description_free);
   g_clear_pointer (&self->row_text, g_free);
   g_clear_pointer (&self->row_dim, g_free);
+  g_clear_pointer (&self->row_nodes, g_hash_table_unref);
+  g_clear_pointer (&self->row_key, g_free);
   g_clear_pointer (&self->description, g_free);
   g_clear_pointer (&self->match_pattern, g_bytes_unref);
 
@@ -2820,6 +2979,7 @@ shmlens_hex_view_init (ShmlensHexView *self)
   self->fade_time = DEFAULT_FADE_TIME;
   self->pending_scroll = G_MAXUINT64;
   self->column = COLUMN_HEX;
+  self->row_nodes = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, row_node_free);
 
   gtk_widget_set_focusable (widget, TRUE);
   gtk_widget_set_overflow (widget, GTK_OVERFLOW_HIDDEN);

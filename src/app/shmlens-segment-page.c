@@ -337,6 +337,21 @@ on_cursor_changed (ShmlensSegmentPage *self)
   update_inspector (self, g_get_monotonic_time ());
 }
 
+/**
+ * shmlens_segment_page_focus_bytes:
+ * @self: a segment page
+ *
+ * Gives the keyboard to the hex view, when the page shows one.
+ */
+void
+shmlens_segment_page_focus_bytes (ShmlensSegmentPage *self)
+{
+  g_return_if_fail (SHMLENS_IS_SEGMENT_PAGE (self));
+
+  if (gtk_widget_is_visible (GTK_WIDGET (self->hex_view)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->hex_view));
+}
+
 static void
 on_overview_jump (ShmlensSegmentPage *self,
                   guint64             offset)

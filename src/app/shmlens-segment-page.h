@@ -15,6 +15,7 @@ G_DECLARE_FINAL_TYPE (ShmlensSegmentPage, shmlens_segment_page, SHMLENS, SEGMENT
 GtkWidget      *shmlens_segment_page_new            (ShmlensSegment     *segment);
 ShmlensSegment *shmlens_segment_page_get_segment    (ShmlensSegmentPage *self);
 const char     *shmlens_segment_page_get_title      (ShmlensSegmentPage *self);
+void            shmlens_segment_page_focus_bytes    (ShmlensSegmentPage *self);
 const char     *shmlens_segment_page_get_subtitle   (ShmlensSegmentPage *self);
 void            shmlens_segment_page_set_paused     (ShmlensSegmentPage *self,
                                                      gboolean            paused);

@@ -150,6 +150,20 @@ make_tab_label (ShmlensSegmentPage *page)
   return box;
 }
 
+/* GTK 4.8 names a notebook's tab "Tab" whatever it shows: name the tab widget (the
+ * parent of our label box) after the segment. */
+static void
+name_tab (GtkNotebook        *notebook,
+          ShmlensSegmentPage *page)
+{
+  GtkWidget *tab_label = gtk_notebook_get_tab_label (notebook, GTK_WIDGET (page));
+
+  if (tab_label != NULL && gtk_widget_get_parent (tab_label) != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (tab_label)),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    shmlens_segment_page_get_title (page), -1);
+}
+
 /**
  * shmlens_window_open_segment:
  * @self: a window
@@ -187,9 +201,14 @@ shmlens_window_open_segment (ShmlensWindow  *self,
                            G_CONNECT_SWAPPED);
   n = gtk_notebook_append_page (self->notebook, page, make_tab_label (SHMLENS_SEGMENT_PAGE (page)));
   gtk_notebook_set_tab_reorderable (self->notebook, page, TRUE);
+  name_tab (self->notebook, SHMLENS_SEGMENT_PAGE (page));
+  g_signal_connect_object (page, "notify::title", G_CALLBACK (name_tab), self->notebook,
+                           G_CONNECT_SWAPPED);
   gtk_stack_set_visible_child_name (self->content_stack, "segments");
   gtk_notebook_set_current_page (self->notebook, n);
   update_title (self);
+  /* Ready for the keyboard: arrows move through the bytes at once. */
+  shmlens_segment_page_focus_bytes (SHMLENS_SEGMENT_PAGE (page));
 }
 
 /**
