@@ -44,9 +44,11 @@ are printed as MISSED and do not change the exit status.
 Everything started here is killed by process group and every segment removed at the
 end, also on error or SIGTERM (meson's timeout).
 
-Under Xvfb GTK draws with GL through Mesa's llvmpipe, on the CPU: its threads show
-in the CPU breakdown and its shader compiler in the heap. GSK_RENDERER passes through
-to both apps (e.g. GSK_RENDERER=cairo) to see the figures without it.
+On a machine without a GPU (no /dev/dri render node, as under Xvfb here) GTK 4.8
+would draw with OpenGL through Mesa's llvmpipe, on the CPU; Shmlens asks for GTK's
+cairo renderer there instead (src/app/shmlens-renderer.c), GHex keeps GTK's choice.
+Each figure line says what drew each window. GSK_RENDERER passes through to both
+apps and overrides that choice (GSK_RENDERER=gl shows Shmlens on llvmpipe).
 
 Env: SHMLENS_APP, the shmlens executable to measure."""
 
@@ -220,23 +222,27 @@ def holds_open(pid, path):
     return False
 
 
-def renderer_of(pid):
-    """What draws the window: GSK_RENDERER when set, else guessed from the process's
-    threads (Mesa's software rasterizer runs llvmpipe-N threads) and libraries."""
+def has_gpu():
+    try:
+        return any(name.startswith('renderD') for name in os.listdir('/dev/dri'))
+    except OSError:
+        return False
+
+
+def renderer_of(program):
+    """What draws PROGRAM's window. GTK cannot be asked from outside, and Mesa's
+    llvmpipe threads are no evidence (GDK on X11 loads Mesa to pick a visual even
+    when it then draws with cairo), so this applies the rules: GSK_RENDERER when set;
+    otherwise Shmlens asks for cairo on a machine without a GPU (no /dev/dri render
+    node, see src/app/shmlens-renderer.c) and GTK 4.8 itself uses OpenGL — on such a
+    machine through Mesa's llvmpipe, on the CPU. The CPU figures confirm it: busy
+    llvmpipe-N threads are OpenGL drawing."""
     chosen = os.environ.get('GSK_RENDERER')
     if chosen:
         return 'GSK_RENDERER=%s' % chosen
-    names = {name for _, name in thread_cpu(pid)}
-    if any(name.startswith('llvmpipe') for name in names):
-        return 'GL through Mesa llvmpipe (software, on the CPU)'
-    try:
-        with open('/proc/%d/maps' % pid) as f:
-            maps = f.read()
-    except FileNotFoundError:
-        return 'unknown'
-    if '_dri.so' in maps and 'swrast_dri' not in maps:
-        return 'GL (hardware driver)'
-    return 'unknown (no llvmpipe threads)'
+    if program == 'shmlens' and not has_gpu():
+        return 'cairo (no GPU here, so Shmlens asks GTK for it)'
+    return 'GTK\'s default, OpenGL' + ('' if has_gpu() else ' through Mesa llvmpipe (no GPU)')
 
 
 # ---------------------------------------------------------------------------
@@ -261,6 +267,7 @@ class Viewer:
         self.pid = self.proc.pid
         self.started = time.monotonic()
         self.is_app = argv[0] == os.environ.get('SHMLENS_APP')
+        self.program = 'shmlens' if self.is_app else os.path.basename(argv[0])
 
     def stderr_tail(self):
         self.stderr.seek(0)
@@ -429,13 +436,14 @@ def verdict(met, goal):
 def measure_memory(viewer, processes, timeout=SETTLE_TIMEOUT, require_open=None,
                    view_for=0.0):
     """Memory of VIEWER once settled; it is stopped afterwards, no sooner than
-    VIEW_FOR seconds after it started. Returns (rss, pss, seconds viewed, settled?)."""
+    VIEW_FOR seconds after it started. Returns (rss, pss, seconds viewed, settled?,
+    renderer)."""
     processes.append(viewer)
     try:
         rss, pss, _, settled = viewer.settle(timeout=timeout, require_open=require_open)
         time.sleep(max(0.0, viewer.started + view_for - time.monotonic()))
         viewer.check_alive()
-        return rss, pss, time.monotonic() - viewer.started, settled
+        return rss, pss, time.monotonic() - viewer.started, settled, renderer_of(viewer.program)
     finally:
         viewer.stop()
         processes.remove(viewer)
@@ -447,7 +455,7 @@ def measure_app_memory(seg, label, processes, view_for=0.0):
 
 
 def settled_note(result):
-    rss, pss, viewed, settled = result
+    rss, pss, viewed, settled, renderer = result
     return '' if settled else ' [Rss not steady after %.0f s]' % viewed
 
 
@@ -502,7 +510,7 @@ def measure_app_cpu(seg, processes):
         after = cpu_seconds(viewer.pid)
         elapsed = time.monotonic() - start
         threads_after = thread_cpu(viewer.pid)
-        renderer = renderer_of(viewer.pid)
+        renderer = renderer_of(viewer.program)
         rss, pss = read_memory(viewer.pid)
     finally:
         viewer.stop()
@@ -631,6 +639,7 @@ def main():
                   % (fmt_mb(ours[0]), fmt_mb(theirs[0]), fmt_mb(ours[1]), fmt_mb(theirs[1]),
                      fraction, verdict(met, '≤ %g×' % GOAL_GHEX_FRACTION),
                      settled_note(ours), settled_note(theirs)), flush=True)
+            print('  drawn with: shmlens %s; ghex %s' % (ours[4], theirs[4]), flush=True)
         else:
             print('memory 256 MiB random, shmlens vs ghex: %s Rss (Pss %s) vs — '
                   'SKIPPED: ghex is not available' % (fmt_mb(ours[0]), fmt_mb(ours[1])),

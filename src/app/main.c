@@ -6,6 +6,7 @@
 #include <locale.h>
 
 #include "shmlens-application.h"
+#include "shmlens-renderer.h"
 
 int
 main (int    argc,
@@ -17,6 +18,7 @@ main (int    argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  shmlens_renderer_apply_choice ();
 
   app = shmlens_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

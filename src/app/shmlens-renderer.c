@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* shmlens-renderer.c: which GSK renderer suits the machine, chosen before GTK starts. */
+#include "config.h"
+
+#include "shmlens-renderer.h"
+
+/* GTK 4.8 draws with OpenGL wherever OpenGL exists, also when it is Mesa's llvmpipe,
+ * which runs on the CPU. A view that refreshes ten times a second then costs a whole
+ * core and 100 MB more memory (measured in bench/bench-app.py: ~120 % of a core
+ * against ~10 % with GTK's cairo renderer). Without a DRI render node there is no GPU
+ * for OpenGL to use, so the cairo renderer is the better choice there. */
+
+static gboolean
+has_render_node (const char *dri_directory)
+{
+  g_autoptr(GDir) dir = g_dir_open (dri_directory, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "renderD"))
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * shmlens_renderer_choose:
+ * @gsk_renderer: (nullable): the value of GSK_RENDERER
+ * @libgl_always_software: (nullable): the value of LIBGL_ALWAYS_SOFTWARE
+ * @dri_directory: where the kernel lists GPUs (/dev/dri)
+ *
+ * Returns: (nullable): the renderer Shmlens asks GTK for ("cairo"), or %NULL to
+ *   leave GTK's choice (or the user's, in GSK_RENDERER) alone
+ */
+const char *
+shmlens_renderer_choose (const char *gsk_renderer,
+                         const char *libgl_always_software,
+                         const char *dri_directory)
+{
+  g_return_val_if_fail (dri_directory != NULL, NULL);
+
+  if (gsk_renderer != NULL && *gsk_renderer != '\0')
+    return NULL;
+  if ((libgl_always_software != NULL && g_strcmp0 (libgl_always_software, "0") != 0 &&
+       *libgl_always_software != '\0') ||
+      !has_render_node (dri_directory))
+    return "cairo";
+  return NULL;
+}
+
+/**
+ * shmlens_renderer_apply_choice:
+ *
+ * Sets GSK_RENDERER for this process when shmlens_renderer_choose() picks a
+ * renderer. Call it before GTK is initialized.
+ */
+void
+shmlens_renderer_apply_choice (void)
+{
+  const char *renderer = shmlens_renderer_choose (g_getenv ("GSK_RENDERER"),
+                                                  g_getenv ("LIBGL_ALWAYS_SOFTWARE"),
+                                                  "/dev/dri");
+
+  if (renderer != NULL)
+    g_setenv ("GSK_RENDERER", renderer, TRUE);
+}

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* shmlens-renderer.h: which GSK renderer suits the machine, chosen before GTK starts. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+const char *shmlens_renderer_choose       (const char *gsk_renderer,
+                                           const char *libgl_always_software,
+                                           const char *dri_directory);
+void        shmlens_renderer_apply_choice (void);
+
+G_END_DECLS
