@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "shmlens-hex-view.h"
+#include "shmlens-hex-view-private.h"
 #include "shmlens-reader.h"
 #include "shmlens-test-util.h"
 #include "shmlens-tracker.h"
@@ -948,6 +949,34 @@ test_render_reuses_only_unchanged_rows (void)
   fixture_close (&f);
 }
 
+/* Rows drawn from the glyphs the view shaped once look exactly like rows shaped by
+ * Pango: every printable byte, dots, dashes, the header and a selection. */
+static void
+test_render_glyph_cache_matches_pango (void)
+{
+  g_autofree guint8 *data = counting (4096);
+  g_autofree guint8 *cached = NULL, *shaped = NULL;
+  gsize cached_length, shaped_length;
+  Fixture f = { 0 };
+
+  fixture_open (&f, data, 4096, 16, 700, 500);
+  shmlens_hex_view_set_fade_time (f.view, 0);
+  /* Rows 0x20-0x7f hold every printable character. */
+  shmlens_hex_view_scroll_to_offset (f.view, 0x20);
+  shmlens_hex_view_select_range (f.view, 0x41, 0x4f);
+  refresh (&f, g_get_monotonic_time ());
+  settle ();
+  g_assert_true (shmlens_hex_view_get_glyph_cache_enabled (f.view));
+  cached = render_view (&f, &cached_length);
+
+  shmlens_hex_view_set_glyph_cache_enabled (f.view, FALSE);
+  g_assert_false (shmlens_hex_view_get_glyph_cache_enabled (f.view));
+  settle ();
+  shaped = render_view (&f, &shaped_length);
+  g_assert_cmpmem (cached, cached_length, shaped, shaped_length);
+  fixture_close (&f);
+}
+
 static void
 test_highlight_since_pause (void)
 {
@@ -1364,6 +1393,8 @@ main (int    argc,
   g_test_add_func ("/shmlens/hex-view/highlight/since-pause", test_highlight_since_pause);
   g_test_add_func ("/shmlens/hex-view/render/reuses-only-unchanged-rows",
                    test_render_reuses_only_unchanged_rows);
+  g_test_add_func ("/shmlens/hex-view/render/glyph-cache-matches-pango",
+                   test_render_glyph_cache_matches_pango);
   g_test_add_func ("/shmlens/hex-view/highlight/size-changes", test_highlight_size_changes);
   g_test_add_func ("/shmlens/hex-view/goto/parse", test_goto_parse);
   g_test_add_func ("/shmlens/hex-view/goto/popover", test_goto_popover);

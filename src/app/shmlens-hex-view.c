@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "shmlens-hex-view.h"
+#include "shmlens-hex-view-private.h"
 #include "shmlens-search.h"
 
 #define PADDING_X 10
@@ -127,6 +128,15 @@ struct _ShmlensHexView
   guint in_update;
   char *row_text;
   char *row_dim;
+
+  /* Printable ASCII shaped once (see update_glyphs()); glyph_font NULL: shape each
+   * row with Pango */
+  PangoFont *glyph_font;
+  PangoGlyph glyphs[128];
+  int glyph_width;              /* Pango units */
+  int baseline;                 /* Pango units */
+  PangoGlyphString *glyph_string;
+  gboolean glyph_cache_disabled;
 
   /* Drawn rows by row number, and the scratch key of the row being drawn */
   GHashTable *row_nodes;
@@ -359,6 +369,77 @@ update_colors (ShmlensHexView *self)
   lookup_color (context, "warning_color", NULL, "#f57900", &self->change);
 }
 
+/* Every character the view draws is printable ASCII in a monospace font with tabular
+ * digits: one glyph each, all the same width. Shaping them once, here, lets a row be
+ * drawn as a glyph string built by table lookup instead of a Pango layout shaped by
+ * HarfBuzz on every refresh (a fifth of the app's CPU while bytes change). When the
+ * font does not behave that way (a fallback font, ligatures, unequal advances), the
+ * table stays empty and rows are shaped by Pango as before. */
+static void
+update_glyphs (ShmlensHexView *self)
+{
+  char text[128 - 32];
+  PangoLayoutIter *iter;
+  PangoFont *font = NULL;
+  gboolean usable = TRUE;
+  int width = -1;
+  guint n = 0;
+
+  g_clear_object (&self->glyph_font);
+  if (self->glyph_cache_disabled)
+    return;
+
+  for (guint c = 32; c < 127; c++)
+    text[n++] = (char) c;
+  pango_layout_set_text (self->layout, text, (int) n);
+
+  iter = pango_layout_get_iter (self->layout);
+  do
+    {
+      PangoLayoutRun *run = pango_layout_iter_get_run_readonly (iter);
+
+      if (run == NULL)
+        continue;
+      if (font != NULL && font != run->item->analysis.font)
+        usable = FALSE;
+      font = run->item->analysis.font;
+      for (int i = 0; i < run->glyphs->num_glyphs && usable; i++)
+        {
+          PangoGlyphInfo *info = &run->glyphs->glyphs[i];
+          int index = run->item->offset + run->glyphs->log_clusters[i];
+
+          if (width >= 0 && info->geometry.width != width)
+            usable = FALSE;
+          width = info->geometry.width;
+          if (info->geometry.x_offset != 0 || info->geometry.y_offset != 0 ||
+              index < 0 || index >= (int) n || (info->glyph & PANGO_GLYPH_UNKNOWN_FLAG) != 0)
+            usable = FALSE;
+          else
+            self->glyphs[32 + index] = info->glyph;
+        }
+    }
+  while (usable && pango_layout_iter_next_run (iter));
+  pango_layout_iter_free (iter);
+
+  if (!usable || font == NULL || width <= 0 ||
+      pango_layout_get_line_count (self->layout) != 1 ||
+      pango_layout_get_unknown_glyphs_count (self->layout) != 0)
+    return;
+  /* One glyph per character, each character once: no ligature, no split. */
+  {
+    PangoLayoutLine *line = pango_layout_get_line_readonly (self->layout, 0);
+    int n_glyphs = 0;
+
+    for (GSList *l = line->runs; l != NULL; l = l->next)
+      n_glyphs += ((PangoLayoutRun *) l->data)->glyphs->num_glyphs;
+    if (n_glyphs != (int) n)
+      return;
+  }
+  self->glyph_font = g_object_ref (font);
+  self->glyph_width = width;
+  self->baseline = pango_layout_get_baseline (self->layout);
+}
+
 /* Measures the monospace font: returns TRUE when the metrics changed. */
 static gboolean
 update_font (ShmlensHexView *self)
@@ -396,6 +477,7 @@ update_font (ShmlensHexView *self)
 
   g_clear_pointer (&self->font, pango_font_description_free);
   self->font = font;
+  update_glyphs (self);
 
   if (char_width == self->char_width && row_height == self->row_height)
     return FALSE;
@@ -920,6 +1002,40 @@ draw_text (ShmlensHexView *self,
     length--;
   if (length == 0)
     return;
+
+  if (self->glyph_font != NULL)
+    {
+      GskRenderNode *node;
+
+      if (self->glyph_string == NULL)
+        self->glyph_string = pango_glyph_string_new ();
+      pango_glyph_string_set_size (self->glyph_string, (int) length);
+      for (gsize i = 0; i < length; i++)
+        {
+          PangoGlyphInfo *info = &self->glyph_string->glyphs[i];
+          guchar c = (guchar) text[i];
+
+          g_assert (c >= 32 && c < 127);
+          info->glyph = self->glyphs[c];
+          info->geometry.width = self->glyph_width;
+          info->geometry.x_offset = 0;
+          info->geometry.y_offset = 0;
+          info->attr.is_cluster_start = 1;
+          info->attr.is_color = 0;
+          self->glyph_string->log_clusters[i] = (int) i;
+        }
+      node = gsk_text_node_new (self->glyph_font, self->glyph_string, color,
+                                &GRAPHENE_POINT_INIT (PADDING_X,
+                                                      y + ROW_PADDING +
+                                                      (double) self->baseline / PANGO_SCALE));
+      /* NULL when every glyph is blank (a row of spaces) */
+      if (node != NULL)
+        {
+          gtk_snapshot_append_node (snapshot, node);
+          gsk_render_node_unref (node);
+        }
+      return;
+    }
 
   pango_layout_set_text (self->layout, text, (int) length);
   gtk_snapshot_save (snapshot);
@@ -2680,6 +2796,7 @@ shmlens_hex_view_dispose (GObject *object)
       g_clear_object (&self->vadjustment);
     }
   g_clear_object (&self->layout);
+  g_clear_object (&self->glyph_font);
 
   G_OBJECT_CLASS (shmlens_hex_view_parent_class)->dispose (object);
 }
@@ -2694,6 +2811,7 @@ shmlens_hex_view_finalize (GObject *object)
   g_clear_pointer (&self->row_dim, g_free);
   g_clear_pointer (&self->row_nodes, g_hash_table_unref);
   g_clear_pointer (&self->row_key, g_free);
+  g_clear_pointer (&self->glyph_string, pango_glyph_string_free);
   g_clear_pointer (&self->description, g_free);
   g_clear_pointer (&self->match_pattern, g_bytes_unref);
 
@@ -3585,4 +3703,39 @@ shmlens_hex_view_get_byte_area (ShmlensHexView  *self,
   g_return_val_if_fail (area != NULL, FALSE);
 
   return byte_area (self, offset, text_column ? COLUMN_TEXT : COLUMN_HEX, area);
+}
+
+/**
+ * shmlens_hex_view_set_glyph_cache_enabled:
+ * @self: a hex view
+ * @enabled: whether rows are drawn from glyphs shaped once (the default) rather than
+ *   shaped by Pango on every draw
+ *
+ * For tests, which compare both ways of drawing.
+ */
+void
+shmlens_hex_view_set_glyph_cache_enabled (ShmlensHexView *self,
+                                          gboolean        enabled)
+{
+  g_return_if_fail (SHMLENS_IS_HEX_VIEW (self));
+
+  self->glyph_cache_disabled = !enabled;
+  if (self->layout != NULL)
+    update_font (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * shmlens_hex_view_get_glyph_cache_enabled:
+ * @self: a hex view
+ *
+ * Returns: whether rows are drawn from glyphs shaped once: enabled, and the font
+ *   allows it
+ */
+gboolean
+shmlens_hex_view_get_glyph_cache_enabled (ShmlensHexView *self)
+{
+  g_return_val_if_fail (SHMLENS_IS_HEX_VIEW (self), FALSE);
+
+  return self->glyph_font != NULL;
 }

@@ -337,6 +337,13 @@ on_cursor_changed (ShmlensSegmentPage *self)
   update_inspector (self, g_get_monotonic_time ());
 }
 
+static void
+on_hex_view_first_map (GtkWidget *hex_view)
+{
+  g_signal_handlers_disconnect_by_func (hex_view, on_hex_view_first_map, NULL);
+  gtk_widget_grab_focus (hex_view);
+}
+
 /**
  * shmlens_segment_page_focus_bytes:
  * @self: a segment page
@@ -348,8 +355,14 @@ shmlens_segment_page_focus_bytes (ShmlensSegmentPage *self)
 {
   g_return_if_fail (SHMLENS_IS_SEGMENT_PAGE (self));
 
-  if (gtk_widget_is_visible (GTK_WIDGET (self->hex_view)))
-    gtk_widget_grab_focus (GTK_WIDGET (self->hex_view));
+  /* A page opened before its window is shown (`shmlens REF`) would lose the keyboard
+   * to the window's first focusable widget when the window maps: wait for that. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self->hex_view)))
+    {
+      g_signal_connect (self->hex_view, "map", G_CALLBACK (on_hex_view_first_map), NULL);
+      return;
+    }
+  gtk_widget_grab_focus (GTK_WIDGET (self->hex_view));
 }
 
 static void
