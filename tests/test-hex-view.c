@@ -397,8 +397,6 @@ test_geometry_beyond_exact_pixels (void)
 
   fixture_open (&f, NULL, size, 16, 700, 400);
   vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (f.view));
-  rows = (guint64) (gtk_widget_get_height (GTK_WIDGET (f.view)) /
-                    shmlens_hex_view_get_row_height (f.view)) - 2;
   g_assert_cmpfloat (gtk_adjustment_get_upper (vadjustment), <, 9007199254740992.0);
 
   press (&f, GDK_KEY_End, GDK_CONTROL_MASK);
@@ -432,9 +430,17 @@ test_geometry_beyond_exact_pixels (void)
   press (&f, GDK_KEY_Down, 0);
   press (&f, GDK_KEY_Up, 0);
   g_assert_cmpuint (visible_start (&f), ==, middle_start);
+  /* A page is the rows wholly below the header. */
+  {
+    graphene_rect_t top_row;
+
+    g_assert_true (shmlens_hex_view_get_byte_area (f.view, middle_start, FALSE, &top_row));
+    rows = (guint64) ((gtk_widget_get_height (GTK_WIDGET (f.view)) - (int) top_row.origin.y) /
+                      shmlens_hex_view_get_row_height (f.view));
+  }
+  g_assert_cmpuint (rows, >, 10);
   press (&f, GDK_KEY_Page_Down, 0);
-  g_assert_cmpuint (shmlens_hex_view_get_cursor (f.view), >, middle_start + 0x15 + rows * 16);
-  g_assert_cmpuint ((shmlens_hex_view_get_cursor (f.view) - middle_start - 0x15) % 16, ==, 0);
+  g_assert_cmpuint (shmlens_hex_view_get_cursor (f.view), ==, middle_start + 0x15 + rows * 16);
   fixture_close (&f);
 }
 
@@ -878,10 +884,9 @@ test_highlight_fades (void)
   fixture_close (&f);
 }
 
-/* The view's pixels, drawn by the window's own renderer. */
-static guint8 *
-render_view (Fixture *f,
-             gsize   *length)
+/* The view's picture, drawn by the window's own renderer. */
+static GdkTexture *
+render_view (Fixture *f)
 {
   GtkWidget *widget = GTK_WIDGET (f->view);
   int width = gtk_widget_get_width (widget);
@@ -889,20 +894,61 @@ render_view (Fixture *f,
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
   GtkSnapshot *snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  guint8 *pixels;
 
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  *length = (gsize) width * height * 4;
-  pixels = g_malloc (*length);
-  gdk_texture_download (texture, pixels, (gsize) width * 4);
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+static guint8 *
+texture_pixels (GdkTexture *texture)
+{
+  gsize stride = (gsize) gdk_texture_get_width (texture) * 4;
+  guint8 *pixels = g_malloc (stride * gdk_texture_get_height (texture));
+
+  gdk_texture_download (texture, pixels, stride);
   return pixels;
+}
+
+/* Whether two pictures are the same, pixel for pixel. When they are not, both are
+ * saved as PNG files, so that whoever reads the failure can look at them. */
+static gboolean
+same_pictures (GdkTexture *a,
+               GdkTexture *b,
+               const char *what)
+{
+  int width = gdk_texture_get_width (a), height = gdk_texture_get_height (a);
+  g_autofree guint8 *pa = NULL, *pb = NULL;
+
+  if (width != gdk_texture_get_width (b) || height != gdk_texture_get_height (b))
+    {
+      g_test_message ("%s: %d×%d against %d×%d", what, width, height,
+                      gdk_texture_get_width (b), gdk_texture_get_height (b));
+      return FALSE;
+    }
+  pa = texture_pixels (a);
+  pb = texture_pixels (b);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        gsize i = ((gsize) y * width + x) * 4;
+        g_autofree char *path_a = NULL, *path_b = NULL;
+
+        if (memcmp (pa + i, pb + i, 4) == 0)
+          continue;
+        path_a = g_strdup_printf ("%s/shmlens-%s-%d-a.png", g_get_tmp_dir (), what, getpid ());
+        path_b = g_strdup_printf ("%s/shmlens-%s-%d-b.png", g_get_tmp_dir (), what, getpid ());
+        gdk_texture_save_to_png (a, path_a);
+        gdk_texture_save_to_png (b, path_b);
+        g_printerr ("%s: first difference at pixel (%d, %d); pictures saved as %s and %s\n",
+                    what, x, y, path_a, path_b);
+        return FALSE;
+      }
+  return TRUE;
 }
 
 /* The view keeps each row's drawing while the row shows the same thing; after bytes,
@@ -912,9 +958,8 @@ static void
 test_render_reuses_only_unchanged_rows (void)
 {
   g_autofree guint8 *data = counting (4096);
-  g_autofree guint8 *before = NULL, *after = NULL, *fresh = NULL;
+  g_autoptr(GdkTexture) before = NULL, after = NULL, fresh = NULL;
   const guint8 changed[] = { 0xaa, 0xbb, 0x41 };
-  gsize before_length, after_length, fresh_length;
   gint64 now = g_get_monotonic_time ();
   Fixture f = { 0 };
 
@@ -922,7 +967,7 @@ test_render_reuses_only_unchanged_rows (void)
   shmlens_hex_view_set_fade_time (f.view, 0);
   refresh (&f, now);
   settle ();
-  before = render_view (&f, &before_length);
+  before = render_view (&f);
 
   shmlens_test_posix_write (f.name, 0x21, changed, sizeof changed);
   shmlens_test_posix_write (f.name, 0x75, changed, 1);
@@ -930,7 +975,7 @@ test_render_reuses_only_unchanged_rows (void)
   shmlens_hex_view_select_range (f.view, 0x52, 0x58);
   refresh (&f, now + 100 * 1000);
   settle ();
-  after = render_view (&f, &after_length);
+  after = render_view (&f);
   fixture_close (&f);
 
   memcpy (data + 0x21, changed, sizeof changed);
@@ -941,11 +986,10 @@ test_render_reuses_only_unchanged_rows (void)
   shmlens_hex_view_select_range (f.view, 0x52, 0x58);
   refresh (&f, now + 100 * 1000);
   settle ();
-  fresh = render_view (&f, &fresh_length);
+  fresh = render_view (&f);
 
-  g_assert_cmpuint (before_length, ==, after_length);
-  g_assert_true (memcmp (before, after, before_length) != 0);
-  g_assert_cmpmem (after, after_length, fresh, fresh_length);
+  g_assert_false (same_pictures (before, after, "before-after"));
+  g_assert_true (same_pictures (after, fresh, "reused-fresh"));
   fixture_close (&f);
 }
 
@@ -955,8 +999,7 @@ static void
 test_render_glyph_cache_matches_pango (void)
 {
   g_autofree guint8 *data = counting (4096);
-  g_autofree guint8 *cached = NULL, *shaped = NULL;
-  gsize cached_length, shaped_length;
+  g_autoptr(GdkTexture) cached = NULL, shaped = NULL;
   Fixture f = { 0 };
 
   fixture_open (&f, data, 4096, 16, 700, 500);
@@ -966,14 +1009,21 @@ test_render_glyph_cache_matches_pango (void)
   shmlens_hex_view_select_range (f.view, 0x41, 0x4f);
   refresh (&f, g_get_monotonic_time ());
   settle ();
-  g_assert_true (shmlens_hex_view_get_glyph_cache_enabled (f.view));
-  cached = render_view (&f, &cached_length);
+  if (!shmlens_hex_view_get_glyph_cache_enabled (f.view))
+    {
+      /* fontconfig matched "Monospace" to a font with unequal advances (Arimo, say,
+       * when fonts-croscore is the only font): the view shapes every row itself. */
+      g_test_skip ("the system's Monospace font is not monospaced: no glyph cache to test");
+      fixture_close (&f);
+      return;
+    }
+  cached = render_view (&f);
 
   shmlens_hex_view_set_glyph_cache_enabled (f.view, FALSE);
   g_assert_false (shmlens_hex_view_get_glyph_cache_enabled (f.view));
   settle ();
-  shaped = render_view (&f, &shaped_length);
-  g_assert_cmpmem (cached, cached_length, shaped, shaped_length);
+  shaped = render_view (&f);
+  g_assert_true (same_pictures (cached, shaped, "glyphs-pango"));
   fixture_close (&f);
 }
 

@@ -460,8 +460,12 @@ update_font (ShmlensHexView *self)
       PangoAttrList *attributes = pango_attr_list_new ();
 
       self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-      /* Tabular digits: every offset and byte lines up, whatever the font. */
-      pango_attr_list_insert (attributes, pango_attr_font_features_new ("tnum"));
+      /* Tabular digits: every offset and byte lines up, whatever the font. No
+       * ligatures and no kerning: "ff" is two bytes in two cells, never one glyph
+       * (Nimbus Mono PS, for one, has an "ff" ligature). */
+      pango_attr_list_insert (attributes,
+                              pango_attr_font_features_new ("tnum, liga 0, clig 0, dlig 0, "
+                                                            "calt 0, kern 0"));
       pango_layout_set_attributes (self->layout, attributes);
       pango_layout_set_auto_dir (self->layout, FALSE);
       pango_attr_list_unref (attributes);
