@@ -21,6 +21,7 @@ int shmlens_cli_list  (int argc, char **argv);
 int shmlens_cli_info  (int argc, char **argv);
 int shmlens_cli_dump  (int argc, char **argv);
 int shmlens_cli_watch (int argc, char **argv);
+int shmlens_cli_layout (int argc, char **argv);
 
 /* Parses the command's options; on a usage error prints it and returns FALSE. */
 gboolean        shmlens_cli_parse_options (GOptionContext  *context,
