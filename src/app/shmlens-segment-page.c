@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* shmlens-segment-page.c: one open segment: hex view, overview, inspector, attachments.
+/* shmlens-segment-page.c: one open segment: hex view, overview, inspector, attachments, structure.
  *
  * The page is the controller of one segment: it owns the reader and the tracker, and
  * a timer at the chosen rate polls the reader for what happened to the segment,
@@ -9,13 +9,16 @@
 
 #include <glib/gi18n.h>
 
+#include "shmlens-a11y.h"
 #include "shmlens-attachments-panel.h"
 #include "shmlens-hex-view.h"
 #include "shmlens-inspector.h"
 #include "shmlens-overview.h"
+#include "shmlens-plot.h"
 #include "shmlens-reader.h"
 #include "shmlens-ref.h"
 #include "shmlens-segment-page.h"
+#include "shmlens-structure-panel.h"
 #include "shmlens-tracker.h"
 
 /* CPU time the overview scan may take per refresh: at 10 Hz, 1 % of a core (a full
@@ -23,6 +26,10 @@
 #define SCAN_BUDGET_US 1000
 /* Bytes decoded by the inspector: the largest value is 8 bytes wide. */
 #define INSPECTED_BYTES 8
+/* The most the structure panel is handed per refresh. It asks for the rows it shows
+ * and the fields watched; only fields watched far apart in a huge placement can ask
+ * for more, and those past this read as unavailable. */
+#define MAX_STRUCTURE_BYTES ((guint64) 16 << 20)
 
 struct _ShmlensSegmentPage
 {
@@ -38,7 +45,16 @@ struct _ShmlensSegmentPage
   ShmlensOverview *overview;
   ShmlensInspector *inspector;
   ShmlensAttachmentsPanel *attachments;
+  GtkStack *side_stack;
+  ShmlensStructurePanel *structure;
+  ShmlensPlot *plot;
   GtkLabel *error_label;
+
+  GByteArray *structure_bytes;
+  GHashTable *watched_series;   /* field path → the plot's series id */
+  GSettings *settings;          /* NULL when the schema is not installed */
+  gboolean applying_layout;
+  gboolean selecting_field;
 
   ShmlensSegment *segment;
   ShmlensReader *reader;
@@ -154,6 +170,40 @@ update_inspector (ShmlensSegmentPage *self,
     shmlens_inspector_set_data (self->inspector, cursor, bytes, n, now_us);
 }
 
+/* Hands the structure panel the bytes it shows, and the plot the watched values. */
+static void
+update_structure (ShmlensSegmentPage *self,
+                  gint64              now_us)
+{
+  GHashTableIter iter;
+  gpointer path, series;
+  guint64 offset, size;
+  gssize n;
+
+  if (self->reader == NULL || !shmlens_structure_panel_has_layout (self->structure))
+    return;
+  shmlens_structure_panel_get_range (self->structure, &offset, &size);
+  if (size == 0)
+    return;
+  size = MIN (size, MAX_STRUCTURE_BYTES);
+  g_byte_array_set_size (self->structure_bytes, (guint) size);
+  n = shmlens_reader_read (self->reader, offset, self->structure_bytes->data, size, NULL);
+  shmlens_structure_panel_refresh (self->structure, self->structure_bytes->data, offset,
+                                   (gsize) MAX (n, 0), now_us);
+
+  if (g_hash_table_size (self->watched_series) == 0)
+    return;
+  g_hash_table_iter_init (&iter, self->watched_series);
+  while (g_hash_table_iter_next (&iter, &path, &series))
+    {
+      double value;
+
+      if (shmlens_structure_panel_get_leaf_value (self->structure, path, &value))
+        shmlens_plot_add_point (self->plot, GPOINTER_TO_UINT (series), now_us, value);
+    }
+  shmlens_plot_set_now (self->plot, now_us);
+}
+
 static void
 handle_events (ShmlensSegmentPage  *self,
                ShmlensReaderEvents  events)
@@ -255,6 +305,7 @@ on_tick (gpointer user_data)
   if (self->follow_writes)
     follow_writes (self, now);
   update_inspector (self, now);
+  update_structure (self, now);
 
   return G_SOURCE_CONTINUE;
 }
@@ -307,6 +358,9 @@ open_reader (ShmlensSegmentPage *self)
   gtk_stack_set_visible_child_name (self->stack, "view");
   update_titles (self);
   update_inspector (self, g_get_monotonic_time ());
+  update_structure (self, g_get_monotonic_time ());
+  shmlens_structure_panel_select_offset (self->structure,
+                                         shmlens_hex_view_get_cursor (self->hex_view));
   restart_timer (self);
 }
 
@@ -335,6 +389,135 @@ static void
 on_cursor_changed (ShmlensSegmentPage *self)
 {
   update_inspector (self, g_get_monotonic_time ());
+  /* The structure follows the cursor, unless the cursor moved because a field was
+   * picked in the structure: then the deepest field at the cursor is not the one the
+   * person picked. */
+  if (!self->selecting_field)
+    shmlens_structure_panel_select_offset (self->structure,
+                                           shmlens_hex_view_get_cursor (self->hex_view));
+}
+
+static void
+on_field_selected (ShmlensSegmentPage *self,
+                   guint64             offset,
+                   guint64             size)
+{
+  self->selecting_field = TRUE;
+  shmlens_hex_view_select_range (self->hex_view, offset, offset + MAX (size, 1));
+  shmlens_hex_view_scroll_to_offset (self->hex_view, offset);
+  self->selecting_field = FALSE;
+}
+
+static void
+on_field_watch_toggled (ShmlensSegmentPage *self,
+                        const char         *path,
+                        gboolean            watched)
+{
+  gpointer series;
+
+  if (watched && !g_hash_table_contains (self->watched_series, path))
+    g_hash_table_insert (self->watched_series, g_strdup (path),
+                         GUINT_TO_POINTER (shmlens_plot_add_series (self->plot, path)));
+  else if (!watched && g_hash_table_lookup_extended (self->watched_series, path, NULL, &series))
+    {
+      shmlens_plot_remove_series (self->plot, GPOINTER_TO_UINT (series));
+      g_hash_table_remove (self->watched_series, path);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->plot), g_hash_table_size (self->watched_series) > 0);
+}
+
+/* Layouts remembered per segment, in the settings: "segment-layouts" maps the
+ * segment's reference to (header path, text written in the app, type, offset, count). */
+
+static GSettings *
+settings_new (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, SCHEMA_ID, TRUE);
+  if (schema == NULL)
+    {
+      g_message ("The settings schema %s is not installed: layouts are not remembered",
+                 SCHEMA_ID);
+      return NULL;
+    }
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static void
+remember_layout (ShmlensSegmentPage *self)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GVariant) old = NULL;
+  GFile *file;
+  const char *text = "";
+  const char *type_name;
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *entry_key;
+  GVariant *entry;
+  guint64 offset, count;
+
+  if (self->settings == NULL || self->applying_layout ||
+      !shmlens_structure_panel_has_layout (self->structure))
+    return;
+
+  key = shmlens_segment_dup_ref (self->segment);
+  file = shmlens_structure_panel_get_layout_file (self->structure);
+  if (file != NULL)
+    path = g_file_get_path (file);
+  if (path == NULL)
+    text = shmlens_structure_panel_get_layout_text (self->structure);
+  type_name = shmlens_structure_panel_get_type_name (self->structure);
+  shmlens_structure_panel_get_placement (self->structure, &offset, &count);
+
+  old = g_settings_get_value (self->settings, "segment-layouts");
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{s(ssstt)}"));
+  g_variant_iter_init (&iter, old);
+  while (g_variant_iter_next (&iter, "{&s@(ssstt)}", &entry_key, &entry))
+    {
+      if (!g_str_equal (entry_key, key))
+        g_variant_builder_add (&builder, "{s@(ssstt)}", entry_key, entry);
+      g_variant_unref (entry);
+    }
+  g_variant_builder_add (&builder, "{s(ssstt)}", key, path != NULL ? path : "",
+                         text != NULL ? text : "", type_name != NULL ? type_name : "",
+                         offset, count);
+  g_settings_set_value (self->settings, "segment-layouts", g_variant_builder_end (&builder));
+}
+
+static void
+apply_remembered_layout (ShmlensSegmentPage *self)
+{
+  g_autofree char *key = shmlens_segment_dup_ref (self->segment);
+  g_autoptr(GVariant) layouts = NULL;
+  const char *path, *text, *type_name;
+  guint64 offset, count;
+
+  if (self->settings == NULL)
+    return;
+  layouts = g_settings_get_value (self->settings, "segment-layouts");
+  if (!g_variant_lookup (layouts, key, "(&s&s&stt)", &path, &text, &type_name, &offset, &count))
+    return;
+
+  self->applying_layout = TRUE;
+  if (*path != '\0')
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      shmlens_structure_panel_set_layout_file (self->structure, file);
+    }
+  else if (*text != '\0')
+    shmlens_structure_panel_set_layout_text (self->structure, text, _("Remembered layout"));
+  if (*type_name != '\0')
+    shmlens_structure_panel_set_type_name (self->structure, type_name);
+  shmlens_structure_panel_set_placement (self->structure, offset, MAX (count, 1));
+  self->applying_layout = FALSE;
+  /* A segment someone gave a layout reads best as its fields. */
+  if (shmlens_structure_panel_has_layout (self->structure))
+    gtk_stack_set_visible_child_name (self->side_stack, "structure");
 }
 
 static void
@@ -379,7 +562,10 @@ shmlens_segment_page_dispose (GObject *object)
   ShmlensSegmentPage *self = SHMLENS_SEGMENT_PAGE (object);
 
   close_reader (self);
+  if (self->structure != NULL)
+    g_signal_handlers_disconnect_by_data (self->structure, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), SHMLENS_TYPE_SEGMENT_PAGE);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (shmlens_segment_page_parent_class)->dispose (object);
 }
@@ -390,6 +576,8 @@ shmlens_segment_page_finalize (GObject *object)
   ShmlensSegmentPage *self = SHMLENS_SEGMENT_PAGE (object);
 
   g_clear_object (&self->segment);
+  g_clear_pointer (&self->structure_bytes, g_byte_array_unref);
+  g_clear_pointer (&self->watched_series, g_hash_table_unref);
   g_free (self->title);
   g_free (self->subtitle);
 
@@ -446,6 +634,7 @@ shmlens_segment_page_constructed (GObject *object)
   G_OBJECT_CLASS (shmlens_segment_page_parent_class)->constructed (object);
 
   g_assert (self->segment != NULL);
+  apply_remembered_layout (self);
   open_reader (self);
 }
 
@@ -476,6 +665,8 @@ shmlens_segment_page_class_init (ShmlensSegmentPageClass *klass)
   g_type_ensure (SHMLENS_TYPE_OVERVIEW);
   g_type_ensure (SHMLENS_TYPE_INSPECTOR);
   g_type_ensure (SHMLENS_TYPE_ATTACHMENTS_PANEL);
+  g_type_ensure (SHMLENS_TYPE_STRUCTURE_PANEL);
+  g_type_ensure (SHMLENS_TYPE_PLOT);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -490,6 +681,9 @@ shmlens_segment_page_class_init (ShmlensSegmentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, overview);
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, inspector);
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, attachments);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, side_stack);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, structure);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, plot);
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, error_label);
   gtk_widget_class_bind_template_callback (widget_class, on_reopen_clicked);
 }
@@ -498,9 +692,20 @@ static void
 shmlens_segment_page_init (ShmlensSegmentPage *self)
 {
   self->hertz = 10;
+  self->structure_bytes = g_byte_array_new ();
+  self->watched_series = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->settings = settings_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  shmlens_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
   g_signal_connect_swapped (self->hex_view, "notify::cursor", G_CALLBACK (on_cursor_changed), self);
   g_signal_connect_swapped (self->overview, "jump", G_CALLBACK (on_overview_jump), self);
+  g_signal_connect_swapped (self->structure, "field-selected", G_CALLBACK (on_field_selected), self);
+  g_signal_connect_swapped (self->structure, "field-watch-toggled",
+                            G_CALLBACK (on_field_watch_toggled), self);
+  g_signal_connect_swapped (self->structure, "layout-changed", G_CALLBACK (remember_layout), self);
+  g_signal_connect_swapped (self->structure, "notify::type-name", G_CALLBACK (remember_layout), self);
+  g_signal_connect_swapped (self->structure, "notify::offset", G_CALLBACK (remember_layout), self);
+  g_signal_connect_swapped (self->structure, "notify::count", G_CALLBACK (remember_layout), self);
 }
 
 GtkWidget *
@@ -514,6 +719,45 @@ shmlens_segment_page_get_segment (ShmlensSegmentPage *self)
 {
   g_return_val_if_fail (SHMLENS_IS_SEGMENT_PAGE (self), NULL);
   return self->segment;
+}
+
+/**
+ * shmlens_segment_page_get_structure_panel:
+ * @self: a page
+ *
+ * Returns: (transfer none): the panel that shows the segment as a C struct's fields
+ */
+ShmlensStructurePanel *
+shmlens_segment_page_get_structure_panel (ShmlensSegmentPage *self)
+{
+  g_return_val_if_fail (SHMLENS_IS_SEGMENT_PAGE (self), NULL);
+  return self->structure;
+}
+
+/**
+ * shmlens_segment_page_get_hex_view:
+ * @self: a page
+ *
+ * Returns: (transfer none): the page's hex view
+ */
+ShmlensHexView *
+shmlens_segment_page_get_hex_view (ShmlensSegmentPage *self)
+{
+  g_return_val_if_fail (SHMLENS_IS_SEGMENT_PAGE (self), NULL);
+  return self->hex_view;
+}
+
+/**
+ * shmlens_segment_page_get_plot:
+ * @self: a page
+ *
+ * Returns: (transfer none): the plot of the fields watched in the structure panel
+ */
+ShmlensPlot *
+shmlens_segment_page_get_plot (ShmlensSegmentPage *self)
+{
+  g_return_val_if_fail (SHMLENS_IS_SEGMENT_PAGE (self), NULL);
+  return self->plot;
 }
 
 const char *

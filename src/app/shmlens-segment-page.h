@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* shmlens-segment-page.h: one open segment: hex view, overview, inspector, attachments. */
+/* shmlens-segment-page.h: one open segment: hex view, overview, inspector, attachments, structure. */
 #pragma once
 
 #include <gtk/gtk.h>
 
+#include "shmlens-hex-view.h"
+#include "shmlens-plot.h"
 #include "shmlens-segment.h"
+#include "shmlens-structure-panel.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +19,9 @@ GtkWidget      *shmlens_segment_page_new            (ShmlensSegment     *segment
 ShmlensSegment *shmlens_segment_page_get_segment    (ShmlensSegmentPage *self);
 const char     *shmlens_segment_page_get_title      (ShmlensSegmentPage *self);
 void            shmlens_segment_page_focus_bytes    (ShmlensSegmentPage *self);
+ShmlensHexView *shmlens_segment_page_get_hex_view   (ShmlensSegmentPage *self);
+ShmlensStructurePanel *shmlens_segment_page_get_structure_panel (ShmlensSegmentPage *self);
+ShmlensPlot    *shmlens_segment_page_get_plot       (ShmlensSegmentPage *self);
 const char     *shmlens_segment_page_get_subtitle   (ShmlensSegmentPage *self);
 void            shmlens_segment_page_set_paused     (ShmlensSegmentPage *self,
                                                      gboolean            paused);

@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "shmlens-a11y.h"
 #include "shmlens-ref.h"
 #include "shmlens-segment-list.h"
 #include "shmlens-segment-page.h"
@@ -434,6 +435,7 @@ static void
 shmlens_window_init (ShmlensWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  shmlens_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries),
                                    self);
