@@ -4,9 +4,10 @@
  * `list --json` on a machine with 11,000 segments spent two thirds of its time
  * building, printing and freeing a json-glib tree (a GSlice node and a GValue per
  * member). This writer appends straight to one GString instead. It writes only
- * structure, integers, literals and our own member names (checked to be plain
- * identifiers) itself; every string value goes through one reused json-glib
- * generator, so escaping stays json-glib's job and never ours. */
+ * structure, integers, literals, numbers checked against JSON's grammar and our own
+ * member names (checked to be plain identifiers) itself; every string value goes
+ * through one reused json-glib generator, so escaping stays json-glib's job and never
+ * ours. */
 #include "config.h"
 
 #include <json-glib/json-glib.h>
@@ -173,6 +174,55 @@ shmlens_json_writer_int (ShmlensJsonWriter *writer,
 
   before_value (writer);
   g_string_append_len (writer->text, p, digits + sizeof digits - p);
+  writer->need_comma = TRUE;
+}
+
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static gboolean
+is_json_number (const char *text)
+{
+  const char *p = text;
+
+  if (*p == '-')
+    p++;
+  if (*p == '0')
+    p++;
+  else if (*p >= '1' && *p <= '9')
+    while (g_ascii_isdigit (*p))
+      p++;
+  else
+    return FALSE;
+  if (*p == '.')
+    {
+      p++;
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
+    }
+  if (*p == 'e' || *p == 'E')
+    {
+      p++;
+      if (*p == '+' || *p == '-')
+        p++;
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
+    }
+  return *p == '\0';
+}
+
+/* A number already written as text ("0.1", "-2.5e-300"): the shortest text that
+ * reads back as a float is the caller's to make, and differs between float and
+ * double. */
+void
+shmlens_json_writer_number_text (ShmlensJsonWriter *writer,
+                                 const char        *text)
+{
+  g_assert (is_json_number (text));
+  before_value (writer);
+  g_string_append (writer->text, text);
   writer->need_comma = TRUE;
 }
 

@@ -19,6 +19,8 @@ void               shmlens_json_writer_member       (ShmlensJsonWriter  *writer,
                                                      const char         *name);
 void               shmlens_json_writer_int          (ShmlensJsonWriter  *writer,
                                                      gint64              value);
+void               shmlens_json_writer_number_text  (ShmlensJsonWriter  *writer,
+                                                     const char         *text);
 void               shmlens_json_writer_boolean      (ShmlensJsonWriter  *writer,
                                                      gboolean            value);
 void               shmlens_json_writer_null         (ShmlensJsonWriter  *writer);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* shmlens-cli-watch.c: `shmlens-cli watch`, changes to a segment's bytes as they happen. */
+/* shmlens-cli-watch.c: `shmlens-cli watch`, changes to a segment's bytes or fields as they happen. */
 #include "config.h"
 
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <glib-unix.h>
@@ -32,6 +33,15 @@ typedef struct
   int reported;
   guint64 size;
   int status;
+
+  /* --layout: changes are reported by field, from the window's bytes of the previous
+   * refresh, kept here (the tracker keeps only the runs that changed). */
+  ShmlensFlatLayout *flat;
+  ShmlensFormatFlags flags;
+  guint8 *previous;
+  gsize previous_valid;
+  GString *old_text;
+  GString *new_text;
 } Watch;
 
 static char *
@@ -137,6 +147,77 @@ report_change (Watch                      *watch,
 }
 
 static gboolean
+report_field (Watch             *watch,
+              const char        *when,
+              const ShmlensLeaf *leaf,
+              const guint8      *now,
+              guint64            window_offset,
+              gsize              window_length)
+{
+  gboolean had_old, has_new;
+
+  g_string_truncate (watch->old_text, 0);
+  g_string_truncate (watch->new_text, 0);
+  had_old = shmlens_cli_format_leaf (leaf, watch->previous, window_offset, window_length,
+                                     watch->flags, watch->old_text);
+  has_new = shmlens_cli_format_leaf (leaf, now, window_offset, window_length, watch->flags,
+                                     watch->new_text);
+
+  if (watch->json)
+    {
+      g_autoptr(ShmlensJsonWriter) json = begin_event (when, "field");
+
+      shmlens_json_writer_add_string (json, "path", leaf->path);
+      shmlens_json_writer_member (json, "old");
+      if (had_old)
+        shmlens_json_writer_string (json, watch->old_text->str);
+      else
+        shmlens_json_writer_null (json);
+      shmlens_json_writer_member (json, "new");
+      if (has_new)
+        shmlens_json_writer_string (json, watch->new_text->str);
+      else
+        shmlens_json_writer_null (json);
+      if (!end_event (watch, json))
+        return FALSE;
+    }
+  else
+    printf ("%s %s: %s → %s\n", when, shmlens_cli_leaf_label (leaf), watch->old_text->str,
+            watch->new_text->str);
+
+  return count_report (watch);
+}
+
+/* Compares every field between the previous refresh and this one. Only the bytes both
+ * refreshes read count: a field that a truncation took away or that growth brought
+ * back is a size change, as it is for bytes. */
+static gboolean
+report_fields (Watch      *watch,
+               const char *when)
+{
+  gsize valid;
+  const guint8 *now = shmlens_tracker_get_window_bytes (watch->tracker, &valid);
+  guint64 window_offset = shmlens_tracker_get_window_offset (watch->tracker);
+  gsize common = MIN (valid, watch->previous_valid);
+  gsize n_leaves;
+  const ShmlensLeaf *leaves;
+
+  if (!shmlens_tracker_get_window_changed (watch->tracker))
+    return TRUE;
+
+  leaves = shmlens_flat_layout_get_leaves (watch->flat, &n_leaves);
+  for (gsize i = 0; i < n_leaves; i++)
+    if (shmlens_leaf_differs (&leaves[i], watch->previous, now, window_offset, common) &&
+        !report_field (watch, when, &leaves[i], now, window_offset, common))
+      return FALSE;
+
+  if (valid > 0)
+    memcpy (watch->previous, now, valid);
+  watch->previous_valid = valid;
+  return TRUE;
+}
+
+static gboolean
 report_size (Watch      *watch,
              const char *when,
              guint64     old_size,
@@ -207,10 +288,18 @@ tick (gpointer data)
   if (!shmlens_tracker_refresh (watch->tracker, g_get_monotonic_time (), &error))
     goto failed;
 
-  changes = shmlens_tracker_get_changes (watch->tracker, &n_changes);
-  for (guint i = 0; i < n_changes; i++)
-    if (!report_change (watch, when, &changes[i]))
-      goto done;
+  if (watch->flat != NULL)
+    {
+      if (!report_fields (watch, when))
+        goto done;
+    }
+  else
+    {
+      changes = shmlens_tracker_get_changes (watch->tracker, &n_changes);
+      for (guint i = 0; i < n_changes; i++)
+        if (!report_change (watch, when, &changes[i]))
+          goto done;
+    }
 
   if ((events & SHMLENS_READER_EVENT_REMOVED) &&
       !report_state (watch, when, "removed",
@@ -246,11 +335,14 @@ on_signal (gpointer data)
 }
 
 static void
-announce (Watch    *watch,
-          guint64   offset,
-          gsize     length,
-          gboolean  to_end,
-          int       interval)
+announce (Watch       *watch,
+          guint64      offset,
+          gsize        length,
+          gboolean     to_end,
+          int          interval,
+          const char  *header,
+          ShmlensType *type,
+          guint64      n_records)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *when = format_time (now);
@@ -264,8 +356,22 @@ announce (Watch    *watch,
       shmlens_json_writer_add_int (json, "offset", (gint64) offset);
       shmlens_json_writer_add_int (json, "length", (gint64) length);
       shmlens_json_writer_add_int (json, "interval", interval);
+      if (type != NULL)
+        {
+          g_autofree char *display_header = g_filename_display_name (header);
+
+          shmlens_json_writer_add_string (json, "layout", display_header);
+          shmlens_json_writer_add_string (json, "type", shmlens_type_get_name (type));
+          shmlens_json_writer_add_int (json, "records", (gint64) n_records);
+        }
       end_event (watch, json);
     }
+  else if (type != NULL)
+    fprintf (stderr, "Watching %s (%" G_GUINT64_FORMAT " bytes): %" G_GUINT64_FORMAT
+             " record%s of “%s” (%" G_GUINT64_FORMAT " bytes each) from offset 0x%"
+             G_GINT64_MODIFIER "x, field by field, every %d ms. Ctrl+C stops.\n",
+             watch->ref, watch->size, n_records, n_records == 1 ? "" : "s",
+             shmlens_type_get_name (type), shmlens_type_get_size (type), offset, interval);
   else if (to_end)
     fprintf (stderr, "Watching %s (%" G_GUINT64_FORMAT " bytes) from offset 0x%"
              G_GINT64_MODIFIER "x to its end (at most 64 MiB), every %d ms. "
@@ -286,14 +392,24 @@ shmlens_cli_watch (int    argc,
   g_autoptr(ShmlensReader) reader = NULL;
   g_autoptr(ShmlensTracker) tracker = NULL;
   g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(ShmlensType) type = NULL;
+  g_autoptr(ShmlensFlatLayout) flat = NULL;
+  g_autoptr(GString) old_text = NULL;
+  g_autoptr(GString) new_text = NULL;
+  g_autofree guint8 *previous = NULL;
   g_autofree char *ref = NULL;
   g_autofree char *offset_text = NULL;
   g_autofree char *length_text = NULL;
+  g_autofree char *header = NULL;
+  g_autofree char *type_name = NULL;
+  g_autofree char *records_text = NULL;
   Watch watch = { 0 };
   gboolean json = FALSE;
+  gboolean big_endian = FALSE;
   int interval = DEFAULT_INTERVAL_MS;
   int count = 0;
   int max_shown = -1;
+  guint64 n_records = 1;
   guint64 offset = 0;
   guint64 length = 0;
   guint timeout_id, sigint_id, sigterm_id;
@@ -301,7 +417,7 @@ shmlens_cli_watch (int    argc,
     { "interval", 'i', 0, G_OPTION_ARG_INT, &interval,
       "Look for changes every MS milliseconds (default 100)", "MS" },
     { "count", 'n', 0, G_OPTION_ARG_INT, &count,
-      "Stop after N reports (changes, size changes, removal); default: never", "N" },
+      "Stop after N reports (changes, fields, size changes, removal); default: never", "N" },
     { "offset", 's', 0, G_OPTION_ARG_STRING, &offset_text,
       "Watch from offset N (4096, 0x1000, 4K…; default 0)", "N" },
     { "length", 'l', 0, G_OPTION_ARG_STRING, &length_text,
@@ -309,6 +425,15 @@ shmlens_cli_watch (int    argc,
     { "max-bytes", 'm', 0, G_OPTION_ARG_INT, &max_shown,
       "Show at most N bytes of a changed run (default 32, with --json 256; 0: all)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object per line", NULL },
+    { "layout", 'L', 0, G_OPTION_ARG_FILENAME, &header,
+      "Report changes by field of the records this C header declares, not by bytes", "FILE.h" },
+    { "type", 't', 0, G_OPTION_ARG_STRING, &type_name,
+      "With --layout: the records' type (default: the last struct or union the header "
+      "defines)", "NAME" },
+    { "records", 'r', 0, G_OPTION_ARG_STRING, &records_text,
+      "With --layout: watch N records, one after the other, from --offset (default 1)", "N" },
+    { "big-endian", 0, 0, G_OPTION_ARG_NONE, &big_endian,
+      "With --layout: read values most significant byte first", NULL },
     { NULL }
   };
 
@@ -316,13 +441,23 @@ shmlens_cli_watch (int    argc,
   g_option_context_set_summary (context,
     "Prints changes to a segment's bytes as they happen: the time, the offset, the length\n"
     "and the old and new bytes in hex. Reads only the watched range, read-only, with\n"
-    "pread(): the segment is never mapped, written or made to allocate pages.");
+    "pread(): the segment is never mapped, written or made to allocate pages.\n"
+    "\n"
+    "With --layout, the watched range is the bytes of --records records of --type from\n"
+    "--offset, and changes are reported by field, with their values as `shmlens-cli\n"
+    "show` prints them: “TIME clients[2].heartbeat: 41 → 42” (paths start with the\n"
+    "record's index, “[1].…”, when --records is above 1). --count stays the number of\n"
+    "reports: the number of records is --records (what show calls --count).");
   g_option_context_set_description (context,
     "Events (text: one line each; --json: one object per line with \"time\" and \"event\"):\n"
-    "  start     (--json only) watching began: ref, size, offset, length, interval\n"
+    "  start     (--json only) watching began: ref, size, offset, length, interval;\n"
+    "            with --layout also layout, type and records\n"
     "  change    offset, length, old, new; runs longer than --max-bytes are cut\n"
     "            (text: \"…\"; JSON: \"truncated\": true and \"shown\")\n"
-    "  size      the segment grew or shrank: old_size, new_size\n"
+    "  field     (--layout) a field's value changed: path, old, new (JSON: null while\n"
+    "            the value lies past the segment's end)\n"
+    "  size      the segment grew or shrank: old_size, new_size; fields that a size\n"
+    "            change takes away or brings back are not reported as fields\n"
     "  removed   its name was removed; watching goes on while the bytes exist\n"
     "  replaced  the name now refers to another segment; watch reports it and exits\n"
     "            with status 0: run it again to watch the new segment\n"
@@ -349,6 +484,33 @@ shmlens_cli_watch (int    argc,
   if (length_text != NULL && length > MAX_WINDOW)
     return shmlens_cli_usage_error ("watch", "--length: at most 1 GiB can be watched at "
                                     "once; watch several ranges instead");
+  if (header == NULL && (type_name != NULL || records_text != NULL || big_endian))
+    return shmlens_cli_usage_error ("watch", "--type, --records and --big-endian need "
+                                    "--layout=FILE.h");
+  if (header != NULL && length_text != NULL)
+    return shmlens_cli_usage_error ("watch", "--length and --layout cannot be used together: "
+                                    "with --layout, the records' bytes are watched");
+  if (header != NULL && max_shown != -1)
+    return shmlens_cli_usage_error ("watch", "--max-bytes and --layout cannot be used "
+                                    "together: with --layout, changes are whole values");
+  if (records_text != NULL &&
+      !g_ascii_string_to_unsigned (records_text, 10, 1, G_MAXUINT32, &n_records, NULL))
+    {
+      g_autofree char *escaped = g_strescape (records_text, NULL);
+      return shmlens_cli_usage_error ("watch", "--records: “%s” is not a number of records "
+                                      "(1 or more)", escaped);
+    }
+
+  if (header != NULL)
+    {
+      type = shmlens_cli_load_type (header, type_name, &error);
+      if (type == NULL)
+        return shmlens_cli_fail (error);
+      flat = shmlens_cli_flatten_records (type, offset, n_records, &error);
+      if (flat == NULL)
+        return shmlens_cli_fail (error);
+      length = shmlens_flat_layout_get_end (flat) - offset;
+    }
 
   reader = shmlens_cli_open_reader (argv[1], &error);
   if (reader == NULL)
@@ -357,7 +519,14 @@ shmlens_cli_watch (int    argc,
   ref = shmlens_segment_dup_ref (shmlens_reader_get_segment (reader));
   watch.size = shmlens_reader_get_size (reader);
 
-  if (length_text == NULL)
+  if (flat != NULL)
+    {
+      if (offset + length > watch.size)
+        fprintf (stderr, "shmlens-cli: the records end at byte %" G_GUINT64_FORMAT ", past "
+                 "the end of %s (%" G_GUINT64_FORMAT " bytes); changes to fields there are "
+                 "reported once it grows to hold them.\n", offset + length, ref, watch.size);
+    }
+  else if (length_text == NULL)
     {
       guint64 rest = watch.size > offset ? watch.size - offset : 0;
 
@@ -370,7 +539,7 @@ shmlens_cli_watch (int    argc,
                    ref, size_text, offset);
         }
     }
-  if (offset >= watch.size)
+  if (flat == NULL && offset >= watch.size)
     fprintf (stderr, "shmlens-cli: offset 0x%" G_GINT64_MODIFIER "x is at or past the end "
              "of %s (%" G_GUINT64_FORMAT " bytes); reporting what appears when it grows.\n",
              offset, ref, watch.size);
@@ -379,6 +548,22 @@ shmlens_cli_watch (int    argc,
   shmlens_tracker_set_window (tracker, offset, length);
   if (!shmlens_tracker_refresh (tracker, g_get_monotonic_time (), &error))
     return shmlens_cli_fail (error);
+
+  if (flat != NULL)
+    {
+      const guint8 *baseline = shmlens_tracker_get_window_bytes (tracker, &watch.previous_valid);
+
+      previous = g_malloc (MAX (length, 1));
+      if (watch.previous_valid > 0)
+        memcpy (previous, baseline, watch.previous_valid);
+      old_text = g_string_new (NULL);
+      new_text = g_string_new (NULL);
+      watch.flat = flat;
+      watch.flags = big_endian ? SHMLENS_FORMAT_BIG_ENDIAN : SHMLENS_FORMAT_DEFAULT;
+      watch.previous = previous;
+      watch.old_text = old_text;
+      watch.new_text = new_text;
+    }
 
   loop = g_main_loop_new (NULL, FALSE);
   watch.reader = reader;
@@ -396,7 +581,7 @@ shmlens_cli_watch (int    argc,
   sigint_id = g_unix_signal_add (SIGINT, on_signal, &watch);
   sigterm_id = g_unix_signal_add (SIGTERM, on_signal, &watch);
   announce (&watch, offset, shmlens_tracker_get_window_length (tracker), length_text == NULL,
-            interval);
+            interval, header, type, n_records);
 
   timeout_id = g_timeout_add (interval, tick, &watch);
   if (watch.status == SHMLENS_CLI_EXIT_OK)

@@ -24,6 +24,7 @@ static const struct
   { "info", shmlens_cli_info, "Show a segment's metadata and the processes attached to it" },
   { "dump", shmlens_cli_dump, "Print a segment's bytes like hexdump -C or xxd" },
   { "watch", shmlens_cli_watch, "Print changes to a segment's bytes as they happen" },
+  { "show", shmlens_cli_show, "Print a segment's values as the structs a C header declares" },
   { "layout", shmlens_cli_layout, "Show where gcc puts every member of a struct in a C header" },
 };
 

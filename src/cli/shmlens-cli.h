@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "shmlens-cli-json.h"
+#include "shmlens-layout.h"
 #include "shmlens-reader.h"
 #include "shmlens-segment.h"
 
@@ -22,6 +23,7 @@ int shmlens_cli_info  (int argc, char **argv);
 int shmlens_cli_dump  (int argc, char **argv);
 int shmlens_cli_watch (int argc, char **argv);
 int shmlens_cli_layout (int argc, char **argv);
+int shmlens_cli_show  (int argc, char **argv);
 
 /* Parses the command's options; on a usage error prints it and returns FALSE. */
 gboolean        shmlens_cli_parse_options (GOptionContext  *context,
@@ -57,5 +59,21 @@ void            shmlens_cli_append_padded (GString         *out,
                                            int              width,
                                            gboolean         right_align);
 char           *shmlens_cli_format_size   (guint64          size);
+
+/* Records of a type from a C header: `show` and `watch --layout` (shmlens-cli-show.c). */
+ShmlensType       *shmlens_cli_load_type       (const char          *header,
+                                                const char          *type_name,
+                                                GError             **error);
+ShmlensFlatLayout *shmlens_cli_flatten_records (ShmlensType         *type,
+                                                guint64              offset,
+                                                guint64              n_records,
+                                                GError             **error);
+const char        *shmlens_cli_leaf_label      (const ShmlensLeaf   *leaf);
+gboolean           shmlens_cli_format_leaf     (const ShmlensLeaf   *leaf,
+                                                const guint8        *window,
+                                                guint64              window_offset,
+                                                gsize                window_length,
+                                                ShmlensFormatFlags   flags,
+                                                GString             *out);
 
 G_END_DECLS
