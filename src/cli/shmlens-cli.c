@@ -26,6 +26,8 @@ static const struct
   { "watch", shmlens_cli_watch, "Print changes to a segment's bytes as they happen" },
   { "show", shmlens_cli_show, "Print a segment's values as the structs a C header declares" },
   { "layout", shmlens_cli_layout, "Show where gcc puts every member of a struct in a C header" },
+  { "create", shmlens_cli_create, "Create a test segment (POSIX or System V)" },
+  { "remove", shmlens_cli_remove, "Remove a segment Shmlens created" },
 };
 
 static void

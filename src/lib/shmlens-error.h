@@ -19,6 +19,8 @@ G_BEGIN_DECLS
  * @SHMLENS_ERROR_REMOVED: the segment no longer exists
  * @SHMLENS_ERROR_WRONG_KIND: what the reference points at exists but is not a
  *   segment of the kind it names (a descriptor that is not a memfd, …)
+ * @SHMLENS_ERROR_NOT_OURS: Shmlens did not create the segment, so it neither writes
+ *   into it nor removes it (unless forced)
  */
 typedef enum
 {
@@ -29,6 +31,7 @@ typedef enum
   SHMLENS_ERROR_PARSE,
   SHMLENS_ERROR_REMOVED,
   SHMLENS_ERROR_WRONG_KIND,
+  SHMLENS_ERROR_NOT_OURS,
 } ShmlensError;
 
 GQuark shmlens_error_quark (void);
