@@ -1380,6 +1380,19 @@ test_flat_layout_errors (void)
   g_assert_null (shmlens_flat_layout_new (lookup (layout, "struct fwd"), 0, 1, 1000000, &error));
   g_assert_error (error, SHMLENS_LAYOUT_ERROR, SHMLENS_LAYOUT_ERROR_INVALID);
   g_assert_cmpstr (error->message, ==, "“struct fwd” has no layout: it is incomplete");
+  g_clear_error (&error);
+
+  /* eight one-bit values a byte: more values than a 64-bit count holds */
+  {
+    g_autoptr(ShmlensLayout) bits =
+      parse ("struct flags { unsigned char a:1, b:1, c:1, d:1, e:1, f:1, g:1, h:1; };"
+             " struct bits { struct flags x[1L << 59]; };");
+
+    g_assert_null (shmlens_flat_layout_new (lookup (bits, "struct bits"), 0, 8, 1000000, &error));
+    g_assert_error (error, SHMLENS_LAYOUT_ERROR, SHMLENS_LAYOUT_ERROR_TOO_LARGE);
+    g_assert_cmpstr (error->message, ==, "“struct bits” has more than 18446744073709551615 values in 8 records, "
+                     "more than the 1000000 allowed");
+  }
 }
 
 /* ------------------------------------------------------------------------------------
@@ -1582,6 +1595,9 @@ static const struct
   { "#if 0\n#else\n#elif 1\n#endif",
     SHMLENS_LAYOUT_ERROR_SYNTAX,
     "t.h:3:2: “#elif” after “#else” (the “#if” is at line 1)" },
+  { "struct a;\n#ifndef X\n#else\n#else\n#endif",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:4:2: “#else” after “#else” (the “#ifndef” is at line 2)" },
   { "#endif",
     SHMLENS_LAYOUT_ERROR_SYNTAX,
     "t.h:1:2: “#endif” without “#if”" },
@@ -1615,6 +1631,9 @@ static const struct
   { "#ifdef X\nstruct s { int a; };",
     SHMLENS_LAYOUT_ERROR_SYNTAX,
     "t.h:1:2: unterminated “#ifdef”: expected “#endif” before the end of the file" },
+  { "#ifndef T_H\n#define T_H\n#if 1\nint a;\n#endif\n",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:1:2: unterminated “#ifndef”: expected “#endif” before the end of the file" },
   { "int a[(int) 2.5];",
     SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
     "t.h:1:13: floating-point constant “2.5” in an integer constant expression is not supported" },
@@ -1651,6 +1670,15 @@ static const struct
   { "struct x;\nint a[_Alignof (struct x)];",
     SHMLENS_LAYOUT_ERROR_INVALID,
     "t.h:2:17: invalid application of “_Alignof” to the incomplete type “struct x”" },
+  { "typedef void fn(int);\nint a[_Alignof (fn)];",
+    SHMLENS_LAYOUT_ERROR_INVALID,
+    "t.h:2:17: invalid application of “_Alignof” to the function type “fn”" },
+  { "struct x;\nint a[__builtin_offsetof (struct x, y)];",
+    SHMLENS_LAYOUT_ERROR_INVALID,
+    "t.h:2:27: invalid application of “offsetof” to the incomplete type “struct x”" },
+  { "typedef void fn(int);\nint a[offsetof (fn, x)];",
+    SHMLENS_LAYOUT_ERROR_INVALID,
+    "t.h:2:17: invalid application of “offsetof” to the function type “fn”" },
   { "struct t { int z[3]; };\nint a[__builtin_offsetof (struct t, z[-1])];",
     SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
     "t.h:2:37: a negative index in “offsetof” is not supported" },
@@ -1663,18 +1691,28 @@ static const struct
   { "int a[(void *) 0];",
     SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
     "t.h:1:8: a cast to “void *” in an integer constant expression is not supported" },
+  { "int a[(int 1];",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:1:12: expected “)” after the type of a cast, found “1”" },
   { "int a[FOO];",
     SHMLENS_LAYOUT_ERROR_NOT_FOUND,
     "t.h:1:7: “FOO” is not a constant: expected a number, a macro or an enumerator" },
   { "int a[\"abc\"];",
     SHMLENS_LAYOUT_ERROR_INVALID,
     "t.h:1:7: the string “\"abc\"” is not an integer constant" },
+  /* a long token is cut at 40 bytes, here before the “é” that straddles byte 40 */
+  { "int a[\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxé yz\"];",
+    SHMLENS_LAYOUT_ERROR_INVALID,
+    "t.h:1:7: the string “\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…” is not an integer constant" },
   { "int a[;",
     SHMLENS_LAYOUT_ERROR_SYNTAX,
     "t.h:1:7: expected an integer constant expression, found “;”" },
   { "int a[1 << 40];",
     SHMLENS_LAYOUT_ERROR_INVALID,
     "t.h:1:9: shift count 40 is not between 0 and the width of “int” (32 bits)" },
+  { "int a[1 << -1];",
+    SHMLENS_LAYOUT_ERROR_INVALID,
+    "t.h:1:9: shift count -1 is not between 0 and the width of “int” (32 bits)" },
   { "int a[1 / 0];",
     SHMLENS_LAYOUT_ERROR_INVALID,
     "t.h:1:9: division by zero in a constant expression" },
@@ -1711,6 +1749,18 @@ static const struct
   { "#if 1 2\n#endif",
     SHMLENS_LAYOUT_ERROR_SYNTAX,
     "t.h:1:7: expected an operator or the end of the line, found “2”" },
+  { "#if 1 +\n#endif",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:1:8: expected an integer constant expression, found the end of the line" },
+  { "#define F(a, b) a\n#if F(1)\n#endif",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:2:5: macro “F” takes 2 arguments, but 1 was given" },
+  { "#if 1 << 64\n#endif",
+    SHMLENS_LAYOUT_ERROR_INVALID,
+    "t.h:1:7: shift count 64 is not between 0 and the width of “long” (64 bits)" },
+  { "#if 1 % 0\n#endif",
+    SHMLENS_LAYOUT_ERROR_INVALID,
+    "t.h:1:7: division by zero in a constant expression" },
   { "struct s { int a;\n#pragma pack(1)\nchar b; };",
     SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
     "t.h:2:9: “#pragma pack” inside a struct or union is not supported; put it before the definition" },
@@ -1720,9 +1770,15 @@ static const struct
   { "struct s { int a \"x; };",
     SHMLENS_LAYOUT_ERROR_SYNTAX,
     "t.h:1:18: missing the closing \" of “\"x; };”" },
+  { "struct s { char c['x]; };",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:1:19: missing the closing ' of “'x]; };”" },
   { "int f(int x;",
     SHMLENS_LAYOUT_ERROR_SYNTAX,
     "t.h:1:13: expected “)” to close the “(” at line 1, found the end of the file" },
+  { "int f (void)\n{\n  return 0;\n",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:4:1: expected “}” to close the “{” at line 2, found the end of the file" },
   { "struct s { int a __attribute__((foo)); };",
     SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
     "t.h:1:33: unknown attribute “foo”: Shmlens cannot tell whether it changes the layout" },
@@ -1753,6 +1809,9 @@ static const struct
   { "struct s { int a __attribute__((aligned(1 << 29))); };",
     SHMLENS_LAYOUT_ERROR_INVALID,
     "t.h:1:41: requested alignment 536870912 is larger than 2^28" },
+  { "struct s { _Alignas (3) int a; };",
+    SHMLENS_LAYOUT_ERROR_INVALID,
+    "t.h:1:22: requested alignment 3 is not a positive power of 2" },
   { "int x asm;",
     SHMLENS_LAYOUT_ERROR_SYNTAX,
     "t.h:1:10: expected “(” after “asm”, found “;”" },
@@ -1765,6 +1824,9 @@ static const struct
   { "struct s { _Atomic(int[2]) a; };",
     SHMLENS_LAYOUT_ERROR_INVALID,
     "t.h:1:20: “_Atomic” cannot be applied to the array type “int[2]”" },
+  { "struct s { _Atomic (int x; };",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:1:25: expected “)” to close “_Atomic (”, found “x”" },
   { "struct s { __int128 a; };",
     SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
     "t.h:1:12: “__int128” is not supported" },
@@ -1882,6 +1944,9 @@ static const struct
   { "struct s { _Alignas(2) int a; };",
     SHMLENS_LAYOUT_ERROR_INVALID,
     "t.h:1:12: “_Alignas (2)” cannot lower the alignment of “a” (4 bytes)" },
+  { "struct s { _Alignas (2) struct { int x; }; };",
+    SHMLENS_LAYOUT_ERROR_INVALID,
+    "t.h:1:12: “_Alignas (2)” cannot lower the alignment of “<anonymous>” (4 bytes)" },
   { "struct s { int a:-1; };",
     SHMLENS_LAYOUT_ERROR_INVALID,
     "t.h:1:18: negative width in bit-field “a”" },
@@ -1918,6 +1983,15 @@ static const struct
   { "union timespec u;",
     SHMLENS_LAYOUT_ERROR_INVALID,
     "t.h:1:7: “union timespec” conflicts with the standard “struct timespec”" },
+  { "struct x { int a; };\nenum x e;",
+    SHMLENS_LAYOUT_ERROR_INVALID,
+    "t.h:2:6: “enum x” conflicts with “struct x” declared at line 1" },
+  { "enum e { A };\nunion e u;",
+    SHMLENS_LAYOUT_ERROR_INVALID,
+    "t.h:2:7: “union e” conflicts with “enum e” declared at line 1" },
+  { "union w { int a; };\nstruct w s;",
+    SHMLENS_LAYOUT_ERROR_INVALID,
+    "t.h:2:8: “struct w” conflicts with “union w” declared at line 1" },
   { "struct;",
     SHMLENS_LAYOUT_ERROR_SYNTAX,
     "t.h:1:7: expected a tag or “{” after “struct”, found “;”" },
@@ -1927,6 +2001,9 @@ static const struct
   { "struct __attribute__((packed)) x y;",
     SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
     "t.h:1:8: attributes on a struct that is not being defined here are not supported; put them where it is defined" },
+  { "union __attribute__((packed)) x y;",
+    SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
+    "t.h:1:7: attributes on a union that is not being defined here are not supported; put them where it is defined" },
   { "struct s { int a; };\nstruct s { int b; };",
     SHMLENS_LAYOUT_ERROR_INVALID,
     "t.h:2:8: redefinition of “struct s” (defined at line 1)" },
@@ -2147,6 +2224,21 @@ test_files (void)
   g_free (message);
   message = g_strdup_printf ("Cannot read %s: it is a directory; name a header file", directory);
   g_assert_cmpstr (error->message, ==, message);
+  g_clear_error (&error);
+
+  /* a file that opens but cannot be read: nothing is mapped at address 0 */
+  if (g_file_test ("/proc/self/mem", G_FILE_TEST_EXISTS))
+    {
+      g_assert_null (shmlens_layout_new_from_file ("/proc/self/mem", &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+      g_assert_cmpstr (error->message, ==, "Cannot read /proc/self/mem: Input/output error");
+      g_clear_error (&error);
+    }
+
+  /* a file with no end is read up to the limit, not forever */
+  g_assert_null (shmlens_layout_new_from_file ("/dev/zero", &error));
+  g_assert_error (error, SHMLENS_LAYOUT_ERROR, SHMLENS_LAYOUT_ERROR_TOO_LARGE);
+  g_assert_cmpstr (error->message, ==, "/dev/zero is larger than 16 MiB: Shmlens reads headers, not data");
 
   g_unlink (path);
   g_rmdir (directory);
