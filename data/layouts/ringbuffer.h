@@ -3,14 +3,21 @@
  *
  * The producer owns `head`, the consumer owns `tail`; each sits on a cache line of
  * its own so that they do not bounce between cores. Records have a fixed size and
- * a packed header, as they are also written to disk as they are. */
+ * a packed header, as they are also written to disk as they are.
+ *
+ * Shmlens's "ring" writer is a producer compiled with this header. With no consumer
+ * running it would stop once the ring is full, so when it is, the writer advances
+ * `tail` itself (with a compare-and-swap, in case a consumer moves it too), drops the
+ * oldest record and counts it in `dropped`: the head visibly chases the tail. */
 #ifndef SHMLENS_EXAMPLE_RINGBUFFER_H
 #define SHMLENS_EXAMPLE_RINGBUFFER_H
 
 #include <stdint.h>
 #include <stddef.h>
 #include <stdatomic.h>
+#include <sys/types.h>
 
+#define RING_MAGIC 0x474e4952u          /* the bytes "RING" in a hex dump */
 #define RING_CACHELINE 64
 #define RING_ORDER 5
 #define RING_CAPACITY (1u << RING_ORDER)          /* records, a power of two */
@@ -59,9 +66,11 @@ struct ring_buffer
   uint16_t record_size;
   uint16_t capacity;
   char producer[16];
+  pid_t producer_pid;           /* the producer's process id */
+  uint64_t heartbeat;           /* when it last appended: CLOCK_MONOTONIC, µs */
   struct ring_cursor head;      /* written by the producer only */
-  struct ring_cursor tail;      /* written by the consumer only */
-  atomic_uint dropped;
+  struct ring_cursor tail;      /* written by the consumer (and see above) */
+  atomic_uint dropped;          /* records overwritten before the consumer took them */
   struct ring_record records[RING_CAPACITY];
 };
 

@@ -28,6 +28,8 @@ static const struct
   { "layout", shmlens_cli_layout, "Show where gcc puts every member of a struct in a C header" },
   { "create", shmlens_cli_create, "Create a test segment (POSIX or System V)" },
   { "remove", shmlens_cli_remove, "Remove a segment Shmlens created" },
+  { "write", shmlens_cli_write, "Write a pattern into a test segment, as one writer process" },
+  { "demo", shmlens_cli_demo, "Run a teaching demo and print its outcome" },
 };
 
 static void

@@ -25,6 +25,8 @@ int shmlens_cli_watch (int argc, char **argv);
 int shmlens_cli_layout (int argc, char **argv);
 int shmlens_cli_create (int argc, char **argv);
 int shmlens_cli_remove (int argc, char **argv);
+int shmlens_cli_write  (int argc, char **argv);
+int shmlens_cli_demo   (int argc, char **argv);
 int shmlens_cli_show  (int argc, char **argv);
 
 /* Parses the command's options; on a usage error prints it and returns FALSE. */
