@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <gio/gio.h>
 #include <glib.h>
@@ -162,6 +163,19 @@ static const struct
     "struct af", 16, 8, "f=1+1 l=8+8" },
   { "enum __attribute__((packed)) pe { PE = 200 }; struct es { char c; enum pe e; };",
     "struct es", 2, 1, "e=1+1" },
+  /* a typedef declared again: gcc keeps the larger alignment asked for, never lowers it */
+  { "typedef int R1 __attribute__((aligned(8)));\ntypedef int R1;\nstruct rd1 { char c; R1 t; };",
+    "struct rd1", 16, 8, "t=8+4" },
+  { "typedef int R2;\ntypedef int R2 __attribute__((aligned(8)));\nstruct rd2 { char c; R2 t; };",
+    "struct rd2", 16, 8, "t=8+4" },
+  { "typedef int R3 __attribute__((aligned(2)));\ntypedef int R3;\nstruct rd3 { char c; R3 t; };",
+    "struct rd3", 6, 2, "t=2+4" },
+  { "typedef int R4;\ntypedef int R4 __attribute__((aligned(2)));\nstruct rd4 { char c; R4 t; };",
+    "struct rd4", 8, 4, "t=4+4" },
+  { "typedef int R5; struct rd5 { char c; R5 t; }; typedef int R5 __attribute__((aligned(8)));",
+    "struct rd5", 8, 4, "t=4+4" },
+  { "typedef long A16 __attribute__((aligned(16))); typedef long R6; typedef A16 R6; struct rd6 { char c; R6 t; };",
+    "struct rd6", 32, 16, "t=16+8" },
 };
 
 static void
@@ -381,6 +395,20 @@ test_macros (void)
   g_assert_cmpuint (locate (s, "e").size, ==, 2);
   g_assert_cmpuint (locate (s, "f").size, ==, 3);
   g_assert_cmpuint (locate (s, "MAX").offset, ==, 40);
+
+  /* a directive among a macro's arguments (gcc reads it): the macro being expanded
+   * outlives its #undef, and a redefinition there counts from then on */
+  {
+    g_autoptr(ShmlensLayout) directives =
+      parse ("#define F(x) x\n"
+             "struct u { char a[F (\n#undef F\n3)]; };\n"
+             "#define G(x) x\n"
+             "struct w { char a[G (\n#define G(x) 2 * x\n3)]; char b[G (3)]; };\n");
+
+    g_assert_cmpuint (shmlens_type_get_size (lookup (directives, "struct u")), ==, 3);
+    g_assert_cmpuint (locate (lookup (directives, "struct w"), "b").size, ==, 6);
+    g_assert_cmpuint (locate (lookup (directives, "struct w"), "a").size, ==, 3);
+  }
 }
 
 static void
@@ -407,14 +435,23 @@ test_conditionals (void)
            "#if UNDEFINED_NAMES_ARE_ZERO || -1 > 0u\n"  /* in #if, -1 > 0u: unsigned */
            "#  define COMPARISON 1\n"
            "#endif\n"
+           /* defined and __has_… that a macro makes are evaluated, as gcc does (with
+            * a warning); their operands are not expanded */
+           "#define HAVE_WIDE defined (WIDE) && defined WIDE\n"
+           "#define NOT_DEFINED defined (NOWHERE)\n"
+           "#define DEFINED defined\n"
+           "#define HAVE_PACKED __has_attribute (packed) && __has_include (<stdint.h>)\n"
+           "#if HAVE_WIDE && !NOT_DEFINED && DEFINED WIDE && DEFINED (HAVE_WIDE) && HAVE_PACKED\n"
+           "#  define FROM_MACROS 1\n"
+           "#endif\n"
            "#ifdef WIDE\n"
-           "struct s { char wide[WIDE + INCLUDES + ATTRIBUTES + COMPARISON]; };\n"
+           "struct s { char wide[WIDE + INCLUDES + ATTRIBUTES + COMPARISON + FROM_MACROS]; };\n"
            "#endif\n"
            "#endif\n"
            "#include <stdint.h>\n#include \"stdbool.h\"\n#include <sys/types.h>\n");
   ShmlensType *s = lookup (layout, "struct s");
 
-  g_assert_cmpuint (shmlens_type_get_size (s), ==, 4);
+  g_assert_cmpuint (shmlens_type_get_size (s), ==, 5);
 }
 
 static void
@@ -478,6 +515,33 @@ test_static_assert (void)
            "_Static_assert (1);\n");
 
   g_assert_nonnull (lookup (layout, "struct s"));
+}
+
+/* gcc merges a typedef declared again: the larger alignment asked for wins (the
+ * gcc-layouts table holds the cases gcc was asked about). What used the typedef
+ * before keeps the alignment it had then; the header lists the typedef once. */
+static void
+test_typedef_redeclared (void)
+{
+  g_autoptr(ShmlensLayout) layout =
+    parse ("typedef int T;\n"
+           "typedef T U;\n"
+           "struct before { char c; T t; };\n"
+           "typedef int T __attribute__((aligned(8)));\n"
+           "typedef int T;\n"
+           "typedef int T __attribute__((aligned(4)));\n"
+           "struct after { char c; T t; };\n");
+  ShmlensType **types;
+  guint n_types;
+
+  g_assert_cmpuint (shmlens_type_get_alignment (lookup (layout, "T")), ==, 8);
+  g_assert_cmpuint (shmlens_type_get_alignment (lookup (layout, "U")), ==, 4);
+  g_assert_cmpuint (shmlens_type_get_size (lookup (layout, "struct before")), ==, 8);
+  g_assert_cmpuint (shmlens_type_get_size (lookup (layout, "struct after")), ==, 16);
+  types = shmlens_layout_get_types (layout, &n_types);
+  g_assert_cmpuint (n_types, ==, 4);
+  g_assert_true (types[0] == lookup (layout, "T"));
+  g_assert_cmpstr (shmlens_type_get_name (types[1]), ==, "U");
 }
 
 static void
@@ -1427,6 +1491,10 @@ format_all (gpointer data)
           g_string_append (out, leaves[i].path);
           g_string_append_c (out, '=');
           shmlens_leaf_format (&leaves[i], work->bytes, 0, work->length, 0, out);
+          /* names of pointers, arrays and qualified types are spelled when first
+           * asked: by whichever thread asks first */
+          g_string_append (out, " : ");
+          g_string_append (out, shmlens_type_get_name (leaves[i].type));
           g_string_append_c (out, '\n');
         }
     }
@@ -2106,6 +2174,100 @@ static const struct
   { "#pragma pack(push, 32)",
     SHMLENS_LAYOUT_ERROR_INVALID,
     "t.h:1:20: the alignment in “#pragma pack” must be 1, 2, 4, 8 or 16, not “32”" },
+  /* names from the header are escaped wherever a message quotes them */
+  { "#include \"a\x1b[31mb.h\"",
+    SHMLENS_LAYOUT_ERROR_INCLUDE,
+    "t.h:1:10: cannot include “a\\x1b[31mb.h”: Shmlens reads one header by itself; paste the declarations this file needs from “a\\x1b[31mb.h” into it" },
+  { "#include <a\x1b.h>",
+    SHMLENS_LAYOUT_ERROR_INCLUDE,
+    "t.h:1:10: cannot include <a\\x1b.h>: Shmlens knows the standard C headers, <sys/types.h>, <time.h>, <pthread.h> and <semaphore.h> without reading them, and reads no other header; declare what this file needs from <a\\x1b.h> in it" },
+  { "typedef void fn(int, \"\x1b\");\ntypedef int fn;",
+    SHMLENS_LAYOUT_ERROR_INVALID,
+    "t.h:2:13: conflicting types for “fn”: “int” here, “void(int, \"\\x1b\")” at line 1" },
+  { "typedef void fn(char, \"\xff\");\ntypedef int fn;",
+    SHMLENS_LAYOUT_ERROR_INVALID,
+    "t.h:2:13: conflicting types for “fn”: “int” here, “void(char, \"\\xff\")” at line 1" },
+  /* a bit-field's width as written, not as it fits in a guint */
+  { "struct s { int a : 4294967296; };",
+    SHMLENS_LAYOUT_ERROR_INVALID,
+    "t.h:1:16: the width of “a” (4294967296 bits) exceeds its type “int” (32 bits)" },
+  /* in a directive, the arguments end with the line */
+  { "#define F(x) x\n#if F(1\n#endif",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:2:5: unterminated argument list invoking macro “F”: expected “)” before the end of the line" },
+  { "#define F(x) x\n#pragma pack F(",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:2:14: unterminated argument list invoking macro “F”: expected “)” before the end of the line" },
+  { "#define F(x) x\n#define G(y) F(y\n#define H(z) z\nint a[H(G(1))];",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:2:14: unterminated argument list invoking macro “F”: expected “)” before the end of an argument of “H”" },
+  /* what a built-in macro expands to is where the header names it */
+  { "int a[NULL];",
+    SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
+    "t.h:1:7: a cast to “void *” in an integer constant expression is not supported (in the expansion of “NULL”)" },
+  { "int a[INTPTR_MIN];",
+    SHMLENS_LAYOUT_ERROR_INVALID,
+    "t.h:1:7: size of array “a” is negative (in the expansion of “INTPTR_MIN”)" },
+  { "enum e { A NULL };",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:1:12: expected “,” or “}” after the enumerator, found “(” (in the expansion of “NULL”)" },
+  { "#define P (\n#pragma pack P",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:2:15: expected “push”, “pop”, an alignment or “)” in “#pragma pack (…)”, found the end of the line" },
+  /* the first error in the header is the one reported, though the parser looked
+   * ahead into the next line */
+  { "int a b\n#foo",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:1:7: expected “;” after the declaration, found “b”" },
+  { "unsigned float a\n#foo",
+    SHMLENS_LAYOUT_ERROR_INVALID,
+    "t.h:1:1: invalid combination of type specifiers “unsigned float”" },
+  { "int a;\n#foo",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:2:2: invalid preprocessing directive “#foo”" },
+  { "#if 1\nint a b;",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:2:7: expected “;” after the declaration, found “b”" },
+  { "int a b;\n/* oops",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:1:7: expected “;” after the declaration, found “b”" },
+  { "int a;\n#if 0\n/* oops",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:3:1: unterminated comment: expected “*/” before the end of the file" },
+  /* typedefs that gcc too finds different */
+  { "typedef struct { int a; } T;\ntypedef struct { int a; } T;",
+    SHMLENS_LAYOUT_ERROR_INVALID,
+    "t.h:2:27: conflicting types for “T”: the “struct <anonymous>” here is a different type from the “struct <anonymous>” at line 1" },
+  { "typedef int T __attribute__((aligned(8)));\ntypedef long T;",
+    SHMLENS_LAYOUT_ERROR_INVALID,
+    "t.h:2:14: conflicting types for “T”: “long” here, “int” at line 1" },
+  { "typedef int *T;\ntypedef int *const T;",
+    SHMLENS_LAYOUT_ERROR_INVALID,
+    "t.h:2:20: conflicting types for “T”: “int *const” here, “int *” at line 1" },
+  /* what may come, and only that */
+  { "#pragma pack(push, foo)",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:1:20: expected an alignment after “push,” in “#pragma pack (…)”, found “foo”" },
+  { "#pragma pack(push,",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:1:19: expected an alignment after “push,” in “#pragma pack (…)”, found the end of the line" },
+  { "#include <stdint.h",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:1:19: expected “>” to close the header name “<stdint.h”, found the end of the line" },
+  { "#include u8\"x.h\"",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:1:10: expected a header name, “FILE” or <FILE>, after “#include”, found “u8\"x.h\"”" },
+  { "#include \"x.h",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:1:10: missing the closing \" of the header name “\"x.h”" },
+  /* defined made by a macro is read as gcc reads it, and an error in it is on the
+   * #if line */
+  { "#define D defined(\n#if D\n#endif",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:2:6: expected a macro name after “defined”, found the end of the line" },
+  { "#define D defined(X\n#if D\n#endif",
+    SHMLENS_LAYOUT_ERROR_SYNTAX,
+    "t.h:2:6: expected “)” after “defined (NAME”, found the end of the line" },
 };
 
 static void
@@ -2188,6 +2350,219 @@ test_error_limits (void)
     g_assert_null (shmlens_layout_new ("struct {", -1, "bad\nname.h", &error));
     g_assert_cmpstr (error->message, ==, "bad\\nname.h:1:9: expected “}” to end “struct <anonymous>”, found the end of the file");
   }
+}
+
+static char *
+repeat (const char *before,
+        const char *unit,
+        guint       times,
+        const char *after)
+{
+  GString *text = g_string_new (before);
+
+  for (guint i = 0; i < times; i++)
+    g_string_append (text, unit);
+  g_string_append (text, after);
+  return g_string_free (text, FALSE);
+}
+
+/* assert_error() for a long source (taken), shown cut when the test fails */
+static void
+assert_error_at (char               *source,
+                 ShmlensLayoutError  code,
+                 const char         *message)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShmlensLayout) layout = shmlens_layout_new (source, -1, "t.h", &error);
+
+  if (layout != NULL)
+    g_error ("no error for:\n%.80s…", source);
+  if (!g_error_matches (error, SHMLENS_LAYOUT_ERROR, code) || !g_str_equal (error->message, message))
+    g_error ("for:\n%.80s…\nexpected (code %d): %s\nactual (code %d): %s", source, code, message,
+             error->code, error->message);
+  g_free (source);
+}
+
+/* Input the audit found to overflow the stack, run on a stack of 1 MiB (an eighth
+ * of the app's main thread) so that any recursion as deep as the input fails here
+ * at an eighth of the size. Everything deep either works or stops at a limit. */
+static void
+deep_input (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  /* expressions: every operator that recurses counts against the nesting limit */
+  assert_error_at (repeat ("int a[", "sizeof ", 100000, "1];"), SHMLENS_LAYOUT_ERROR_TOO_LARGE,
+                   "t.h:1:1407: declarations or expressions nested too deeply (more than 200 levels)");
+  assert_error_at (repeat ("int a[", "_Alignof ", 100000, "1];"), SHMLENS_LAYOUT_ERROR_TOO_LARGE,
+                   "t.h:1:1807: declarations or expressions nested too deeply (more than 200 levels)");
+  assert_error_at (repeat ("int a[", "(int) ", 100000, "1];"), SHMLENS_LAYOUT_ERROR_TOO_LARGE,
+                   "t.h:1:1199: declarations or expressions nested too deeply (more than 200 levels)");
+  assert_error_at (repeat ("int a[", "- ", 100000, "1];"), SHMLENS_LAYOUT_ERROR_TOO_LARGE,
+                   "t.h:1:405: declarations or expressions nested too deeply (more than 200 levels)");
+  assert_error_at (repeat ("struct t { int z[1]; };\nint a[", "__builtin_offsetof (struct t, z[", 1000, "0])];"),
+                   SHMLENS_LAYOUT_ERROR_TOO_LARGE,
+                   "t.h:2:6371: declarations or expressions nested too deeply (more than 200 levels)");
+  assert_error_at (repeat ("#if ", "- ", 100000, "1\n#endif"), SHMLENS_LAYOUT_ERROR_TOO_LARGE,
+                   "t.h:1:405: declarations or expressions nested too deeply (more than 200 levels)");
+  assert_error_at (repeat ("int a[", "1 ? ", 100000, "1];"), SHMLENS_LAYOUT_ERROR_TOO_LARGE,
+                   "t.h:1:807: declarations or expressions nested too deeply (more than 200 levels)");
+  assert_error_at (repeat ("struct s { ", "_Atomic (", 100000, "int) a; };"), SHMLENS_LAYOUT_ERROR_TOO_LARGE,
+                   "t.h:1:1812: declarations or expressions nested too deeply (more than 200 levels)");
+  assert_error_at (repeat ("int ", "(", 100000, "a);"), SHMLENS_LAYOUT_ERROR_TOO_LARGE,
+                   "t.h:1:205: declarations or expressions nested too deeply (more than 200 levels)");
+
+  /* __extension__ changes nothing, however many */
+  {
+    g_autofree char *source = repeat ("struct s { char a[", "__extension__ ", 1000000, "3]; };");
+    g_autoptr(ShmlensLayout) layout = parse (source);
+
+    g_assert_cmpuint (shmlens_type_get_size (lookup (layout, "struct s")), ==, 3);
+  }
+
+  /* macro invocations in each other's arguments: each level would copy the rest */
+  {
+    g_autofree char *open = repeat ("#define F(x) x\nint a[", "F(", 100000, "1");
+    g_autofree char *close = repeat (open, ")", 100000, "];");
+
+    assert_error_at (g_steal_pointer (&close), SHMLENS_LAYOUT_ERROR_TOO_LARGE,
+                     "t.h:2:13: the expansion of macro “F” is too large (more than 1000000 tokens in all)");
+  }
+
+  /* a chain of typedefs, each naming the one before: seen through without recursion */
+  g_string_assign (text, "typedef int t0 __attribute__((aligned(8)));\n");
+  for (guint i = 1; i < 100000; i++)
+    g_string_append_printf (text, "typedef t%u t%u;\n", i - 1, i);
+  g_string_append (text, "typedef t99998 t99999;\nstruct s { char c; t99999 x; char y; };\n");
+  {
+    g_autoptr(ShmlensLayout) layout = parse (text->str);
+    ShmlensType *s = lookup (layout, "struct s");
+
+    g_assert_cmpuint (shmlens_type_get_alignment (lookup (layout, "t99999")), ==, 8);
+    g_assert_cmpuint (locate (s, "x").offset, ==, 8);
+    g_assert_cmpuint (shmlens_type_get_size (s), ==, 16);
+    g_assert_true (shmlens_type_resolve (lookup (layout, "t99999")) == shmlens_type_resolve (lookup (layout, "t0")));
+  }
+
+  /* structs and arrays inside each other: whatever walks a type recurses that deep */
+  g_string_assign (text, "struct s0 { int x; };\n");
+  for (guint i = 1; i < 300; i++)
+    g_string_append_printf (text, "struct s%u { struct s%u a; };\n", i, i - 1);
+  assert_error (text->str, SHMLENS_LAYOUT_ERROR_TOO_LARGE,
+                "t.h:201:27: member “a” is nested too deeply (more than 200 levels of arrays, structs and unions)");
+  g_string_assign (text, "typedef int A0[1];\n");
+  for (guint i = 1; i < 300; i++)
+    g_string_append_printf (text, "typedef A%u A%u[1];\n", i - 1, i);
+  assert_error (text->str, SHMLENS_LAYOUT_ERROR_TOO_LARGE,
+                "t.h:201:14: array “A200” is nested too deeply (more than 200 levels of arrays, structs and unions)");
+  g_string_assign (text, "struct s0 { int x; };\n");
+  for (guint i = 1; i < 200; i++)
+    g_string_append_printf (text, "struct s%u { struct s%u a; };\n", i, i - 1);
+  {
+    g_autoptr(ShmlensLayout) layout = parse (text->str);
+    g_autoptr(ShmlensFlatLayout) flat = shmlens_flat_layout_new (lookup (layout, "struct s199"), 0, 1, 10, &error);
+    gsize n_leaves;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (shmlens_flat_layout_get_leaves (flat, &n_leaves)[0].offset, ==, 0);
+    g_assert_cmpuint (n_leaves, ==, 1);
+  }
+
+  /* structs of two structs of two structs…: 2^64 paths through 65 types */
+  g_string_assign (text, "struct e0 { }; struct n0 { int x; }; struct z { struct e0 none[1L << 40]; int x; };\n");
+  for (guint i = 1; i <= 64; i++)
+    g_string_append_printf (text, "struct e%u { struct e%u a, b; };\n", i, i - 1);
+  for (guint i = 1; i <= 48; i++)
+    g_string_append_printf (text, "struct n%u { struct n%u a, b; };\n", i, i - 1);
+  {
+    g_autoptr(ShmlensLayout) layout = parse (text->str);
+    g_autoptr(ShmlensFlatLayout) empty = shmlens_flat_layout_new (lookup (layout, "struct e64"), 0, 1, 10, &error);
+    g_autoptr(ShmlensFlatLayout) sparse = shmlens_flat_layout_new (lookup (layout, "struct z"), 0, 1, 10, &error);
+    gsize n_leaves;
+
+    g_assert_no_error (error);
+    shmlens_flat_layout_get_leaves (empty, &n_leaves);
+    g_assert_cmpuint (n_leaves, ==, 0);
+    g_assert_cmpstr (shmlens_flat_layout_get_leaves (sparse, &n_leaves)[0].path, ==, "x");
+    g_assert_cmpuint (n_leaves, ==, 1);
+    g_assert_null (shmlens_flat_layout_new (lookup (layout, "struct n48"), 0, 1, 1000000, &error));
+    g_assert_cmpstr (error->message, ==, "“struct n48” has 281474976710656 values in 1 record, "
+                     "more than the 1000000 allowed");
+  }
+}
+
+static void
+test_error_deep_input (void)
+{
+  if (g_test_subprocess ())
+    {
+      struct rlimit stack;
+
+      g_assert_cmpint (getrlimit (RLIMIT_STACK, &stack), ==, 0);
+      stack.rlim_cur = MIN (stack.rlim_max, 1024 * 1024);
+      g_assert_cmpint (setrlimit (RLIMIT_STACK, &stack), ==, 0);
+      deep_input ();
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+/* A declarator with 100,000 operators, as fast as its text and in memory that
+ * grows with it, not with its square (each derived type once copied the name of
+ * the one before). Run alone, so that the peak memory is this test's. */
+static void
+long_declarators (void)
+{
+  gint64 start = g_get_monotonic_time ();
+  struct rusage before, usage;
+
+  g_assert_cmpint (getrusage (RUSAGE_SELF, &before), ==, 0);
+
+  /* arrays of arrays: stop at the nesting limit */
+  assert_error_at (repeat ("int a", "[1]", 100000, ";"), SHMLENS_LAYOUT_ERROR_TOO_LARGE,
+                   "t.h:1:5: array “a” is nested too deeply (more than 200 levels of arrays, structs and unions)");
+
+  /* pointers to pointers: no limit, and declared twice (compared, not recursed) */
+  {
+    g_autofree char *once = repeat ("typedef int ", "*", 100000, "p;\n");
+    g_autofree char *twice = g_strconcat (once, once, NULL);
+    g_autoptr(ShmlensLayout) layout = parse (twice);
+    ShmlensType *p = lookup (layout, "p");
+    g_autofree char *declaration = shmlens_type_format_declaration (shmlens_type_resolve (p), "q");
+
+    g_assert_cmpuint (strlen (shmlens_type_get_name (shmlens_type_resolve (p))), ==, 4 + 100000);
+    g_assert_true (g_str_has_prefix (declaration, "int ***"));
+    g_assert_true (g_str_has_suffix (declaration, "**q"));
+    g_assert_cmpuint (shmlens_type_get_size (p), ==, 8);
+  }
+  {
+    g_autofree char *source = repeat ("struct s { int ", "*const ", 100000, "p; };");
+    g_autoptr(ShmlensLayout) layout = parse (source);
+    const ShmlensField *field = shmlens_type_get_field (lookup (layout, "struct s"), 0);
+
+    g_assert_cmpuint (strlen (shmlens_type_get_name (field->type)), ==, 3 + 100000 * strlen (" *const"));
+  }
+
+  /* the peak's growth, so that what ran the test before (valgrind) is not counted */
+  g_assert_cmpint (getrusage (RUSAGE_SELF, &usage), ==, 0);
+  g_test_message ("100,000-operator declarators: %.2f s, peak %ld MiB, %ld MiB more than before",
+                  (g_get_monotonic_time () - start) / 1e6, usage.ru_maxrss / 1024,
+                  (usage.ru_maxrss - before.ru_maxrss) / 1024);
+  g_assert_cmpint (usage.ru_maxrss - before.ru_maxrss, <, 200 * 1024);  /* KiB */
+}
+
+static void
+test_error_long_declarators (void)
+{
+  if (g_test_subprocess ())
+    {
+      long_declarators ();
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
 }
 
 static void
@@ -2289,6 +2664,7 @@ main (int    argc,
   g_test_add_func ("/shmlens/layout/parse/conditionals-and-includes", test_conditionals);
   g_test_add_func ("/shmlens/layout/parse/constant-expressions", test_expressions);
   g_test_add_func ("/shmlens/layout/parse/static-assert", test_static_assert);
+  g_test_add_func ("/shmlens/layout/parse/typedef-redeclared", test_typedef_redeclared);
   g_test_add_func ("/shmlens/layout/parse/declarations-without-layout", test_declarations_without_layout);
   g_test_add_func ("/shmlens/layout/types/names-and-declarations", test_type_names);
   g_test_add_func ("/shmlens/layout/types/lookup-and-list", test_lookup_and_lists);
@@ -2310,6 +2686,8 @@ main (int    argc,
   g_test_add_func ("/shmlens/layout/threads/shared-layout", test_threads);
   g_test_add_func ("/shmlens/layout/errors/every-message", test_error_messages);
   g_test_add_func ("/shmlens/layout/errors/limits", test_error_limits);
+  g_test_add_func ("/shmlens/layout/errors/deep-input", test_error_deep_input);
+  g_test_add_func ("/shmlens/layout/errors/long-declarators", test_error_long_declarators);
   g_test_add_func ("/shmlens/layout/errors/files", test_files);
   g_test_add_func ("/shmlens/layout/data-layouts", test_data_layouts);
 

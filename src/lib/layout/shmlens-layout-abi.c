@@ -31,18 +31,13 @@ shmlens_type_new (ShmlensLayout *layout,
   return type;
 }
 
-/* Takes @prefix and @suffix. The name is how C would spell the type in a cast. */
+/* Takes @name: how C spells a named type (a base type, a tag, a typedef). */
 void
 shmlens_type_set_name (ShmlensType *type,
-                       char        *prefix,
-                       char        *suffix)
+                       char        *name)
 {
-  g_free (type->prefix);
-  g_free (type->suffix);
   g_free (type->name);
-  type->prefix = prefix;
-  type->suffix = suffix != NULL ? suffix : g_strdup ("");
-  type->name = g_strconcat (type->prefix, type->suffix, NULL);
+  type->name = name;
 }
 
 /**
@@ -57,9 +52,17 @@ shmlens_type_set_name (ShmlensType *type,
 ShmlensType *
 shmlens_type_resolve (ShmlensType *type)
 {
-  while (type->kind == SHMLENS_TYPE_KIND_ALIAS)
-    type = type->target;
-  return type;
+  /* known when the alias is made, so that a chain of typedefs costs nothing to
+   * see through, however long */
+  return type->kind == SHMLENS_TYPE_KIND_ALIAS ? type->resolved : type;
+}
+
+/* How many structs, unions and arrays a value of @type holds inside each other,
+ * counting itself: 0 for a scalar. */
+guint
+shmlens_type_depth (ShmlensType *type)
+{
+  return shmlens_type_resolve (type)->depth;
 }
 
 static ShmlensType *
@@ -78,7 +81,7 @@ add_base (ShmlensLayout   *layout,
   type->complete = kind != SHMLENS_TYPE_KIND_VOID;
   type->builtin = TRUE;
   type->hint = hint;
-  shmlens_type_set_name (type, g_strdup (name), NULL);
+  shmlens_type_set_name (type, g_strdup (name));
   g_hash_table_insert (layout->builtin_types, type->name, type);
   return type;
 }
@@ -116,19 +119,11 @@ shmlens_type_new_pointer (ShmlensLayout *layout,
   type->align = 8;
   type->complete = TRUE;
   type->target = pointee;
-  if (pointee->kind == SHMLENS_TYPE_KIND_ARRAY || pointee->kind == SHMLENS_TYPE_KIND_FUNCTION)
-    shmlens_type_set_name (type, g_strconcat (pointee->prefix, " (*", NULL),
-                           g_strconcat (")", pointee->suffix, NULL));
-  else if (g_str_has_suffix (pointee->prefix, "*"))
-    shmlens_type_set_name (type, g_strconcat (pointee->prefix, "*", NULL),
-                           g_strdup (pointee->suffix));
-  else
-    shmlens_type_set_name (type, g_strconcat (pointee->prefix, " *", NULL),
-                           g_strdup (pointee->suffix));
   return type;
 }
 
-/* The caller checked that @element is complete and that the size fits. */
+/* The caller checked that @element is complete, that the size fits and that the
+ * nesting is not too deep. */
 ShmlensType *
 shmlens_type_new_array (ShmlensLayout *layout,
                         ShmlensType   *element,
@@ -136,7 +131,6 @@ shmlens_type_new_array (ShmlensLayout *layout,
                         gboolean       flexible)
 {
   ShmlensType *type = shmlens_type_new (layout, SHMLENS_TYPE_KIND_ARRAY);
-  char dimension[32];
 
   type->target = element;
   type->count = flexible ? 0 : count;
@@ -144,15 +138,11 @@ shmlens_type_new_array (ShmlensLayout *layout,
   type->size = flexible ? 0 : count * shmlens_type_get_size (element);
   type->align = shmlens_type_get_alignment (element);
   type->complete = !flexible;
-  if (flexible)
-    g_strlcpy (dimension, "[]", sizeof dimension);
-  else
-    g_snprintf (dimension, sizeof dimension, "[%" G_GUINT64_FORMAT "]", count);
-  shmlens_type_set_name (type, g_strdup (element->prefix),
-                         g_strconcat (dimension, element->suffix, NULL));
+  type->depth = shmlens_type_depth (element) + 1;
   return type;
 }
 
+/* @parameters: the list as written, escaped */
 ShmlensType *
 shmlens_type_new_function (ShmlensLayout *layout,
                            ShmlensType   *result,
@@ -161,29 +151,32 @@ shmlens_type_new_function (ShmlensLayout *layout,
   ShmlensType *type = shmlens_type_new (layout, SHMLENS_TYPE_KIND_FUNCTION);
 
   type->target = result;
-  shmlens_type_set_name (type, g_strdup (result->prefix),
-                         g_strconcat ("(", parameters, ")", result->suffix, NULL));
+  type->parameters = g_strdup (parameters);
   return type;
 }
 
+/* An alias's shortcuts down its chain, from its target's: the chain never changes
+ * once made (an incomplete struct at its end completes in place). */
 static void
-append_qualifiers (GString *out,
-                   guint    qualifiers)
+alias_init (ShmlensType *type,
+            ShmlensType *target)
 {
-  static const struct { guint flag; const char *word; } words[] = {
-    { SHMLENS_QUAL_CONST, "const" },
-    { SHMLENS_QUAL_VOLATILE, "volatile" },
-    { SHMLENS_QUAL_RESTRICT, "restrict" },
-    { SHMLENS_QUAL_ATOMIC, "_Atomic" },
-  };
+  gboolean target_alias = target->kind == SHMLENS_TYPE_KIND_ALIAS;
 
-  for (gsize i = 0; i < G_N_ELEMENTS (words); i++)
-    if (qualifiers & words[i].flag)
-      {
-        if (out->len > 0 && out->str[out->len - 1] != '*')
-          g_string_append_c (out, ' ');
-        g_string_append (out, words[i].word);
-      }
+  type->target = target;
+  type->resolved = target_alias ? target->resolved : target;
+  type->chain_qualifiers = type->qualifiers | (target_alias ? target->chain_qualifiers : 0);
+  type->chain_time = type->hint == SHMLENS_TYPE_HINT_TIME || (target_alias && target->chain_time);
+  /* _Alignof stops at the first typedef with an alignment of its own; an _Atomic
+   * on the way there raises it (see shmlens_type_get_alignment) */
+  type->chain_atomic = (type->qualifiers & SHMLENS_QUAL_ATOMIC) != 0;
+  if (type->align != 0)
+    type->chain_align = type->align;
+  else if (target_alias)
+    {
+      type->chain_align = target->chain_align;
+      type->chain_atomic |= target->chain_atomic;
+    }
 }
 
 ShmlensType *
@@ -192,7 +185,6 @@ shmlens_type_new_qualified (ShmlensLayout *layout,
                             guint          qualifiers)
 {
   ShmlensType *type;
-  GString *prefix;
 
   if (qualifiers == 0)
     return base;
@@ -204,22 +196,8 @@ shmlens_type_new_qualified (ShmlensLayout *layout,
     }
 
   type = shmlens_type_new (layout, SHMLENS_TYPE_KIND_ALIAS);
-  type->target = base;
   type->qualifiers = qualifiers;
-  if (base->kind == SHMLENS_TYPE_KIND_POINTER)
-    {
-      /* a qualified pointer: char *const */
-      prefix = g_string_new (base->prefix);
-      append_qualifiers (prefix, qualifiers);
-    }
-  else
-    {
-      prefix = g_string_new (NULL);
-      append_qualifiers (prefix, qualifiers);
-      g_string_append_c (prefix, ' ');
-      g_string_append (prefix, base->prefix);
-    }
-  shmlens_type_set_name (type, g_string_free (prefix, FALSE), g_strdup (base->suffix));
+  alias_init (type, base);
   return type;
 }
 
@@ -233,10 +211,10 @@ shmlens_type_new_typedef (ShmlensLayout *layout,
 {
   ShmlensType *type = shmlens_type_new (layout, SHMLENS_TYPE_KIND_ALIAS);
 
-  type->target = target;
   type->is_typedef = TRUE;
   type->align = align;
-  shmlens_type_set_name (type, g_strdup (name), NULL);
+  alias_init (type, target);
+  shmlens_type_set_name (type, g_strdup (name));
   return type;
 }
 
@@ -249,8 +227,8 @@ shmlens_type_new_record (ShmlensLayout   *layout,
   const char *keyword = kind == SHMLENS_TYPE_KIND_STRUCT ? "struct" : "union";
 
   type->tag = g_strdup (tag);
-  shmlens_type_set_name (type, g_strdup_printf ("%s %s", keyword, tag != NULL ? tag : "<anonymous>"),
-                         NULL);
+  type->depth = 1;
+  shmlens_type_set_name (type, g_strdup_printf ("%s %s", keyword, tag != NULL ? tag : "<anonymous>"));
   return type;
 }
 
@@ -261,46 +239,47 @@ shmlens_type_new_enum (ShmlensLayout *layout,
   ShmlensType *type = shmlens_type_new (layout, SHMLENS_TYPE_KIND_ENUM);
 
   type->tag = g_strdup (tag);
-  shmlens_type_set_name (type, g_strdup_printf ("enum %s", tag != NULL ? tag : "<anonymous>"), NULL);
+  shmlens_type_set_name (type, g_strdup_printf ("enum %s", tag != NULL ? tag : "<anonymous>"));
   return type;
 }
 
-/* Whether two declarations name the same type (a typedef may be declared twice). */
+/* Whether two declarations name the same type (a typedef may be declared twice).
+ * Alignment is not part of it: gcc merges the typedefs' alignments instead. A loop,
+ * not a recursion: a chain of pointers may be as long as the header. */
 gboolean
 shmlens_types_same (ShmlensType *a,
                     ShmlensType *b)
 {
-  guint qualifiers_a = 0, qualifiers_b = 0;
+  for (;;)
+    {
+      guint qualifiers_a = a->kind == SHMLENS_TYPE_KIND_ALIAS ? a->chain_qualifiers : 0;
+      guint qualifiers_b = b->kind == SHMLENS_TYPE_KIND_ALIAS ? b->chain_qualifiers : 0;
 
-  while (a->kind == SHMLENS_TYPE_KIND_ALIAS)
-    {
-      if (a->is_typedef && a->align != 0)
-        break;
-      qualifiers_a |= a->qualifiers;
+      a = shmlens_type_resolve (a);
+      b = shmlens_type_resolve (b);
+      if (qualifiers_a != qualifiers_b)
+        return FALSE;
+      if (a == b)
+        return TRUE;
+      if (a->kind != b->kind)
+        return FALSE;
+      switch (a->kind)
+        {
+        case SHMLENS_TYPE_KIND_POINTER:
+          break;
+        case SHMLENS_TYPE_KIND_ARRAY:
+          if (a->count != b->count || a->flexible != b->flexible)
+            return FALSE;
+          break;
+        case SHMLENS_TYPE_KIND_FUNCTION:
+          if (!g_str_equal (a->parameters, b->parameters))
+            return FALSE;
+          break;
+        default:
+          return FALSE;
+        }
       a = a->target;
-    }
-  while (b->kind == SHMLENS_TYPE_KIND_ALIAS)
-    {
-      if (b->is_typedef && b->align != 0)
-        break;
-      qualifiers_b |= b->qualifiers;
       b = b->target;
-    }
-  if (a == b)
-    return qualifiers_a == qualifiers_b;
-  if (qualifiers_a != qualifiers_b || a->kind != b->kind)
-    return FALSE;
-  switch (a->kind)
-    {
-    case SHMLENS_TYPE_KIND_POINTER:
-      return shmlens_types_same (a->target, b->target);
-    case SHMLENS_TYPE_KIND_ARRAY:
-      return a->count == b->count && a->flexible == b->flexible &&
-             shmlens_types_same (a->target, b->target);
-    case SHMLENS_TYPE_KIND_FUNCTION:
-      return g_str_equal (a->name, b->name);
-    default:
-      return FALSE;
     }
 }
 
@@ -377,6 +356,7 @@ shmlens_abi_layout_record (ShmlensType  *record,
 
   record->fields = g_new0 (ShmlensField, n_members);
   record->n_fields = n_members;
+  record->depth = 1;
 
   for (guint i = 0; i < n_members; i++)
     {
@@ -398,6 +378,7 @@ shmlens_abi_layout_record (ShmlensType  *record,
       guint64 field_max_align;
       gboolean integer_mode = FALSE;
 
+      record->depth = MAX (record->depth, shmlens_type_depth (member->type) + 1);
       field->name = member->name;
       field->type = member->type;
       field->is_bitfield = bitfield;

@@ -312,15 +312,16 @@ check_complete (Parser      *p,
   if (resolved->kind == SHMLENS_TYPE_KIND_FUNCTION)
     return shmlens_parser_fail (p, where, SHMLENS_LAYOUT_ERROR_INVALID,
                                 "invalid application of “%s” to the function type “%s”",
-                                operator, type->name);
+                                operator, shmlens_type_get_name (type));
   if (!resolved->complete && resolved->kind != SHMLENS_TYPE_KIND_VOID)
     return shmlens_parser_fail (p, where, SHMLENS_LAYOUT_ERROR_INVALID,
                                 "invalid application of “%s” to the incomplete type “%s”",
-                                operator, type->name);
+                                operator, shmlens_type_get_name (type));
   return TRUE;
 }
 
-/* sizeof and _Alignof of an expression: the size of its type, never evaluated. */
+/* sizeof and _Alignof of an expression: the size of its type, never evaluated.
+ * "sizeof sizeof sizeof …" nests: it is counted against the nesting limit. */
 static gboolean
 operand_type_size (Parser *p,
                    Const  *operand)
@@ -328,9 +329,12 @@ operand_type_size (Parser *p,
   gboolean evaluate = p->evaluate;
   gboolean ok;
 
+  if (!shmlens_parser_enter (p))
+    return FALSE;
   p->evaluate = FALSE;
   ok = parse_unary (p, operand);
   p->evaluate = evaluate;
+  shmlens_parser_leave (p);
   return ok;
 }
 
@@ -413,9 +417,15 @@ parse_offsetof (Parser *p,
       while (is_punct (p, 0, P_LBRACKET))
         {
           Const index;
+          gboolean parsed;
 
           shmlens_parser_advance (p);
-          if (!shmlens_expr_parse (p, &index))
+          /* the index may be another offsetof: nesting */
+          if (!shmlens_parser_enter (p))
+            goto out;
+          parsed = shmlens_expr_parse (p, &index);
+          shmlens_parser_leave (p);
+          if (!parsed)
             goto out;
           if (shmlens_const_is_negative (&index))
             {
@@ -466,8 +476,12 @@ parse_cast (Parser *p,
   type = shmlens_parser_type_name (p);
   if (type == NULL || !shmlens_parser_expect_punct (p, P_RPAREN, "after the type of a cast"))
     return FALSE;
+  /* "(int) (int) (int) …" nests */
+  if (!shmlens_parser_enter (p))
+    return FALSE;
   if (!parse_unary (p, &operand))
     return FALSE;
+  shmlens_parser_leave (p);
 
   resolved = shmlens_type_resolve (type);
   switch (resolved->kind)
@@ -492,7 +506,7 @@ parse_cast (Parser *p,
     default:
       return shmlens_parser_fail (p, where, SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
                                   "a cast to “%s” in an integer constant expression is not "
-                                  "supported", type->name);
+                                  "supported", shmlens_type_get_name (type));
     }
 }
 
@@ -571,6 +585,13 @@ parse_unary (Parser *p,
 {
   const Token *token = shmlens_parser_peek (p, 0);
 
+  /* __extension__ changes nothing: a loop, for any number of them */
+  while (!p->directive && shmlens_token_is (token, "__extension__"))
+    {
+      shmlens_parser_advance (p);
+      token = shmlens_parser_peek (p, 0);
+    }
+
   if (token->kind == TOKEN_IDENTIFIER && !p->directive)
     {
       if (shmlens_token_is (token, "sizeof"))
@@ -578,11 +599,6 @@ parse_unary (Parser *p,
       if (shmlens_token_is (token, "_Alignof") || shmlens_token_is (token, "__alignof__") ||
           shmlens_token_is (token, "__alignof"))
         return parse_sizeof (p, value, TRUE);
-      if (shmlens_token_is (token, "__extension__"))
-        {
-          shmlens_parser_advance (p);
-          return parse_unary (p, value);
-        }
     }
 
   if (token->kind == TOKEN_PUNCT)

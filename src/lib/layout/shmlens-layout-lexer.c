@@ -4,9 +4,10 @@
  * Backslash-newline splices are removed first, so that a token may continue on the
  * next line as in C; the places where they were are remembered, so that lines and
  * columns still count the way an editor shows them. Columns count characters (not
- * bytes) from 1, tabs as one. Only an unterminated comment is an error here: a stray
- * character or an unterminated literal becomes an invalid token, which is an error
- * only if the parser meets it outside a skipped #if group, as in cpp. */
+ * bytes) from 1, tabs as one. Only an unterminated comment is an error here, and
+ * the tokens before it are kept, so that an error in them is the one reported: a
+ * stray character or an unterminated literal becomes an invalid token, which is an
+ * error only if the parser meets it outside a skipped #if group, as in cpp. */
 #include "config.h"
 
 #include <string.h>
@@ -260,9 +261,11 @@ lex_token (Lexer   *lx,
  * @error: return location for an error
  *
  * The tokens point into a spliced copy of @text that the caller frees after the
- * tokens: it is returned.
+ * tokens: it is returned. When the text ends in an unterminated comment, the tokens
+ * end where it starts and @error is set: the caller reports it when it reaches the
+ * end of the tokens, after any error before the comment.
  *
- * Returns: (transfer full): the text the tokens point into, or %NULL with @error set
+ * Returns: (transfer full): the text the tokens point into
  */
 char *
 shmlens_layout_lex (const char  *file,
@@ -315,7 +318,17 @@ shmlens_layout_lex (const char  *file,
 
       token.flags = flags;
       if (!lex_token (&lx, &token, error))
-        return NULL;
+        {
+          token.kind = TOKEN_EOF;
+          token.flags |= TOKEN_FLAG_BOL;
+          token.file = lx.file;
+          token.line = lx.line;
+          token.column = lx.column;
+          token.text = lx.p;
+          token.length = 0;
+          g_array_append_val (tokens, token);
+          break;
+        }
       g_array_append_val (tokens, token);
       if (token.kind == TOKEN_EOF)
         break;
@@ -370,12 +383,14 @@ shmlens_token_describe (const Token *token)
 Location
 shmlens_token_location (const Token *token)
 {
-  Location where = { token->file, token->line, token->column };
+  Location where = { token->file, token->line, token->column, token->macro };
 
   return where;
 }
 
-/* Every error in a header starts with "FILE:LINE:COLUMN: ", as compilers print. */
+/* Every error in a header starts with "FILE:LINE:COLUMN: ", as compilers print. An
+ * error in what a built-in macro expands to is placed where the header names the
+ * macro, and says so. */
 void
 shmlens_layout_set_error (GError             **error,
                           Location             where,
@@ -390,6 +405,10 @@ shmlens_layout_set_error (GError             **error,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  g_set_error (error, SHMLENS_LAYOUT_ERROR, code, "%s:%u:%u: %s",
-               where.file, where.line, where.column, message);
+  if (where.macro != NULL)
+    g_set_error (error, SHMLENS_LAYOUT_ERROR, code, "%s:%u:%u: %s (in the expansion of “%s”)",
+                 where.file, where.line, where.column, message, where.macro);
+  else
+    g_set_error (error, SHMLENS_LAYOUT_ERROR, code, "%s:%u:%u: %s",
+                 where.file, where.line, where.column, message);
 }

@@ -26,15 +26,13 @@ fill (Parser *p)
 
   if (p->pp != NULL)
     {
-      GError *error = NULL;
-
-      if (p->error != NULL)
+      /* The preprocessor's error is kept aside, not made the parser's: the parser
+       * looks ahead (up to 64 tokens, for a function's declaration), and an error it
+       * finds before it reaches this token comes first in the header. */
+      if (p->error != NULL || p->pp_error != NULL)
         token.kind = TOKEN_ERROR;
-      else if (!shmlens_preproc_next (p->pp, &token, &error))
-        {
-          p->error = error;
-          token.kind = TOKEN_ERROR;
-        }
+      else if (!shmlens_preproc_next (p->pp, &token, &p->pp_error))
+        token.kind = TOKEN_ERROR;
     }
   else
     {
@@ -256,7 +254,7 @@ peek_is_punct (Parser *p,
 }
 
 /* Skips from "(", "[" or "{" to its match; appends the text between to @text, with
- * the spaces a person would write. */
+ * the spaces a person would write, escaped. */
 static gboolean
 skip_balanced (Parser  *p,
                GString *text)
@@ -300,7 +298,12 @@ skip_balanced (Parser  *p,
       if (previous_word && (word || (token.kind == TOKEN_PUNCT &&
                                      (token.punct == P_STAR || token.punct == P_LPAREN))))
         g_string_append_c (text, ' ');
-      g_string_append_len (text, token.text, token.length);
+      {
+        /* the text becomes part of a type's name, which messages and the app show */
+        g_autofree char *escaped = shmlens_escape (token.text, token.length);
+
+        g_string_append (text, escaped);
+      }
       previous_word = word;
     }
 }
@@ -713,7 +716,8 @@ parse_alignas (Parser     *p,
         return FALSE;
       if (!shmlens_type_is_complete (type))
         return shmlens_parser_fail (p, type_where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                    "“_Alignas” of the incomplete type “%s”", type->name);
+                                    "“_Alignas” of the incomplete type “%s”",
+                                    shmlens_type_get_name (type));
       align = shmlens_type_get_alignment (type);
     }
   else
@@ -802,7 +806,7 @@ parse_specifiers (Parser     *p,
                                             "“_Atomic” cannot be applied to the %s type “%s”",
                                             resolved->kind == SHMLENS_TYPE_KIND_ARRAY ? "array"
                                                                                       : "function",
-                                            type->name);
+                                            shmlens_type_get_name (type));
               if (!set_type (p, s, shmlens_type_new_qualified (p->layout, type, SHMLENS_QUAL_ATOMIC),
                              where))
                 return FALSE;
@@ -1168,7 +1172,7 @@ apply_declarator (Parser       *p,
               {
                 shmlens_parser_fail (p, d->where, SHMLENS_LAYOUT_ERROR_INVALID,
                                      "array “%s” has the incomplete element type “%s”",
-                                     name, type->name);
+                                     name, shmlens_type_get_name (type));
                 return NULL;
               }
             if (size % align != 0)
@@ -1184,6 +1188,14 @@ apply_declarator (Parser       *p,
                 shmlens_parser_fail (p, op->where, SHMLENS_LAYOUT_ERROR_TOO_LARGE,
                                      "array “%s” is larger than Shmlens lays out (2^60 bytes)",
                                      name);
+                return NULL;
+              }
+            if (shmlens_type_depth (type) >= SHMLENS_LAYOUT_MAX_TYPE_DEPTH)
+              {
+                shmlens_parser_fail (p, d->where, SHMLENS_LAYOUT_ERROR_TOO_LARGE,
+                                     "array “%s” is nested too deeply (more than %d levels "
+                                     "of arrays, structs and unions)", name,
+                                     SHMLENS_LAYOUT_MAX_TYPE_DEPTH);
                 return NULL;
               }
             type = shmlens_type_new_array (p->layout, type, op->count, op->flexible);
@@ -1286,7 +1298,8 @@ check_duplicates (Parser      *p,
     {
       if (g_hash_table_contains (seen, member->name))
         return shmlens_parser_fail (p, member->where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                    "duplicate member “%s” in “%s”", member->name, record->name);
+                                    "duplicate member “%s” in “%s”", member->name,
+                                    shmlens_type_get_name (record));
       g_hash_table_add (seen, (gpointer) member->name);
       return TRUE;
     }
@@ -1323,18 +1336,19 @@ check_member (Parser      *p,
           resolved->kind != SHMLENS_TYPE_KIND_ENUM)
         return shmlens_parser_fail (p, member->where, SHMLENS_LAYOUT_ERROR_INVALID,
                                     "bit-field “%s” has the invalid type “%s”", name,
-                                    member->type->name);
+                                    shmlens_type_get_name (member->type));
       if (!resolved->complete)
         return shmlens_parser_fail (p, member->where, SHMLENS_LAYOUT_ERROR_INVALID,
                                     "bit-field “%s” has the incomplete type “%s”", name,
-                                    member->type->name);
+                                    shmlens_type_get_name (member->type));
       if (s->align_given)
         return shmlens_parser_fail (p, s->align_where, SHMLENS_LAYOUT_ERROR_INVALID,
                                     "“_Alignas” cannot be applied to the bit-field “%s”", name);
       if (member->bit_width > bits)
         return shmlens_parser_fail (p, member->where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                    "the width of “%s” (%u bits) exceeds its type “%s” (%u bit%s)",
-                                    name, member->bit_width, member->type->name, bits,
+                                    "the width of “%s” (%" G_GUINT64_FORMAT " bits) exceeds its "
+                                    "type “%s” (%u bit%s)",
+                                    name, member->bit_width, shmlens_type_get_name (member->type), bits,
                                     bits == 1 ? "" : "s");
       return TRUE;
     }
@@ -1342,7 +1356,14 @@ check_member (Parser      *p,
   if (!resolved->complete && !(resolved->kind == SHMLENS_TYPE_KIND_ARRAY && resolved->flexible))
     return shmlens_parser_fail (p, member->where, SHMLENS_LAYOUT_ERROR_INVALID,
                                 "member “%s” has the incomplete type “%s”", name,
-                                member->type->name);
+                                shmlens_type_get_name (member->type));
+
+  /* structs of structs of… may nest without nesting in the text */
+  if (shmlens_type_depth (member->type) >= SHMLENS_LAYOUT_MAX_TYPE_DEPTH)
+    return shmlens_parser_fail (p, member->where, SHMLENS_LAYOUT_ERROR_TOO_LARGE,
+                                "member “%s” is nested too deeply (more than %d levels of "
+                                "arrays, structs and unions)", name,
+                                SHMLENS_LAYOUT_MAX_TYPE_DEPTH);
 
   if (s->align_given && s->align < shmlens_type_get_alignment (member->type))
     return shmlens_parser_fail (p, s->align_where, SHMLENS_LAYOUT_ERROR_INVALID,
@@ -1368,7 +1389,7 @@ parse_bitfield_width (Parser     *p,
     return shmlens_parser_fail (p, where, SHMLENS_LAYOUT_ERROR_INVALID,
                                 "zero width for the bit-field “%s”", name);
   member->is_bitfield = TRUE;
-  member->bit_width = (guint) MIN (value.bits, G_MAXUINT);
+  member->bit_width = value.bits;
   return TRUE;
 }
 
@@ -1476,7 +1497,7 @@ parse_members (Parser      *p,
 
       if (token->kind == TOKEN_EOF || token->kind == TOKEN_ERROR)
         {
-          g_autofree char *what = g_strdup_printf ("“}” to end “%s”", record->name);
+          g_autofree char *what = g_strdup_printf ("“}” to end “%s”", shmlens_type_get_name (record));
           return shmlens_parser_expected (p, what);
         }
       if (shmlens_token_is_punct (token, P_SEMICOLON))
@@ -1516,7 +1537,7 @@ check_flexible_members (Parser      *p,
       if (i + 1 != members->len)
         return shmlens_parser_fail (p, member->where, SHMLENS_LAYOUT_ERROR_INVALID,
                                     "flexible array member “%s” is not at the end of “%s”",
-                                    member->name, record->name);
+                                    member->name, shmlens_type_get_name (record));
       if (named == 0)
         return shmlens_parser_fail (p, member->where, SHMLENS_LAYOUT_ERROR_INVALID,
                                     "flexible array member “%s” in a struct with no named "
@@ -1561,11 +1582,13 @@ reference_tag (Parser          *p,
                                                           : shmlens_type_new_record (p->layout, kind, tag);
       if (type->builtin)
         shmlens_parser_fail (p, shmlens_token_location (tag_token), SHMLENS_LAYOUT_ERROR_INVALID,
-                             "“%s” conflicts with the standard “%s %s”", probe->name,
+                             "“%s” conflicts with the standard “%s %s”",
+                             shmlens_type_get_name (probe),
                              tag_keyword (type), tag);
       else
         shmlens_parser_fail (p, shmlens_token_location (tag_token), SHMLENS_LAYOUT_ERROR_INVALID,
-                             "“%s” conflicts with “%s %s” declared at line %u", probe->name,
+                             "“%s” conflicts with “%s %s” declared at line %u",
+                             shmlens_type_get_name (probe),
                              tag_keyword (type), tag, type->line);
       return NULL;
     }
@@ -1624,11 +1647,11 @@ parse_record_specifier (Parser     *p,
         return FALSE;
       if (type->complete)
         return shmlens_parser_fail (p, shmlens_token_location (&tag), SHMLENS_LAYOUT_ERROR_INVALID,
-                                    "redefinition of “%s” (defined at line %u)", type->name,
-                                    type->line);
+                                    "redefinition of “%s” (defined at line %u)",
+                                    shmlens_type_get_name (type), type->line);
       if (type->defining)
         return shmlens_parser_fail (p, shmlens_token_location (&tag), SHMLENS_LAYOUT_ERROR_INVALID,
-                                    "nested redefinition of “%s”", type->name);
+                                    "nested redefinition of “%s”", shmlens_type_get_name (type));
       type->line = tag.line;
       type->column = tag.column;
     }
@@ -1757,7 +1780,8 @@ parse_enumerators (Parser      *p,
         {
           if (!previous.negative && previous.value == G_MAXUINT64)
             return shmlens_parser_fail (p, shmlens_token_location (&name), SHMLENS_LAYOUT_ERROR_INVALID,
-                                        "overflow in the values of “%s” at “%s”", type->name, text);
+                                        "overflow in the values of “%s” at “%s”",
+                                        shmlens_type_get_name (type), text);
           e.value = previous.value + 1;
           e.negative = previous.negative && e.value != 0;
         }
@@ -1822,8 +1846,8 @@ parse_enum_specifier (Parser     *p,
         return FALSE;
       if (type->complete)
         return shmlens_parser_fail (p, shmlens_token_location (&tag), SHMLENS_LAYOUT_ERROR_INVALID,
-                                    "redefinition of “%s” (defined at line %u)", type->name,
-                                    type->line);
+                                    "redefinition of “%s” (defined at line %u)",
+                                    shmlens_type_get_name (type), type->line);
       type->line = tag.line;
       type->column = tag.column;
     }
@@ -1886,12 +1910,43 @@ declare_typedef (Parser      *p,
   existing = g_hash_table_lookup (table, name);
   if (existing != NULL)
     {
+      guint existing_align, wanted;
+      ShmlensType *merged;
+
       /* C11 allows a typedef again for the same type */
-      if (existing->align == align && shmlens_types_same (existing->target, type))
+      if (!shmlens_types_same (existing->target, type))
+        {
+          const char *here = shmlens_type_get_name (type);
+          const char *there = shmlens_type_get_name (existing->target);
+
+          if (g_str_equal (here, there))
+            return shmlens_parser_fail (p, d->where, SHMLENS_LAYOUT_ERROR_INVALID,
+                                        "conflicting types for “%s”: the “%s” here is a "
+                                        "different type from the “%s” at line %u", name,
+                                        here, there, existing->line);
+          return shmlens_parser_fail (p, d->where, SHMLENS_LAYOUT_ERROR_INVALID,
+                                      "conflicting types for “%s”: “%s” here, “%s” at line %u",
+                                      name, here, there, existing->line);
+        }
+
+      /* As gcc merges them, an alignment asked for on either declaration (by an
+       * attribute, or by an aligned typedef it names) raises the typedef's; it
+       * never lowers it. What was declared with the typedef before keeps the
+       * alignment it had then. */
+      existing_align = shmlens_type_get_alignment (existing);
+      wanted = align != 0 ? align : shmlens_type_get_alignment (type);
+      if ((align == 0 && (type->kind != SHMLENS_TYPE_KIND_ALIAS || type->chain_align == 0)) ||
+          wanted <= existing_align)
         return TRUE;
-      return shmlens_parser_fail (p, d->where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                  "conflicting types for “%s”: “%s” here, “%s” at line %u",
-                                  name, type->name, existing->target->name, existing->line);
+      merged = shmlens_type_new_typedef (p->layout, name, existing->target, wanted);
+      merged->line = existing->line;
+      merged->column = existing->column;
+      merged->builtin = existing->builtin;
+      merged->named_index = existing->named_index;
+      g_hash_table_replace (table, merged->name, merged);
+      if (!p->builtin)
+        g_ptr_array_index (p->layout->named, merged->named_index) = merged;
+      return TRUE;
     }
 
   alias = shmlens_type_new_typedef (p->layout, name, type, align);
@@ -1900,7 +1955,10 @@ declare_typedef (Parser      *p,
   alias->builtin = p->builtin;
   g_hash_table_insert (table, alias->name, alias);
   if (!p->builtin)
-    g_ptr_array_add (p->layout->named, alias);
+    {
+      alias->named_index = p->layout->named->len;
+      g_ptr_array_add (p->layout->named, alias);
+    }
   return TRUE;
 }
 
@@ -2101,6 +2159,11 @@ shmlens_parser_parse (Parser *p)
       if (!parse_external_declaration (p))
         break;
     }
+  /* The parser stopped at the preprocessor's error without an error of its own
+   * before it: that one is the first. */
+  if (p->error == NULL)
+    p->error = g_steal_pointer (&p->pp_error);
+  g_clear_error (&p->pp_error);
   return p->error == NULL;
 }
 

@@ -19,6 +19,7 @@ typedef struct
 {
   char *name;
   gboolean function_like;
+  gboolean builtin;   /* one of the prelude's: its tokens are shown where it is used */
   GPtrArray *params;  /* char * */
   GArray *body;       /* Token */
   gboolean disabled;  /* being expanded: not expanded again */
@@ -47,6 +48,7 @@ typedef struct
   GArray *base;            /* NULL: the file, through its directives */
   guint base_pos;
   GPtrArray *contexts;     /* Context */
+  char *end;               /* what running out of tokens is: "the end of the line" */
 } Expander;
 
 struct _Preproc
@@ -54,7 +56,13 @@ struct _Preproc
   const char *file;
   GArray *tokens;          /* the file's tokens, not owned */
   guint pos;
-  GHashTable *macros;      /* name → Macro */
+  GHashTable *macros;      /* name → Macro, those defined now */
+  /* Every macro ever defined, freed with the preprocessor: an #undef among a macro's
+   * arguments must not free the macro being expanded, and tokens name macros. */
+  GPtrArray *all_macros;
+  gboolean reading_prelude;
+  gboolean in_condition;   /* expanding an #if line: defined and __has_… are operators */
+  GError *lex_error;       /* an unterminated comment, reported at the end of the tokens */
   GArray *conditionals;
   Expander main;
   guint64 budget;          /* tokens that expansions may still make */
@@ -305,22 +313,27 @@ skipping (Preproc *pp)
 
 static gboolean file_next (Preproc *pp, Token *token, GError **error);
 static gboolean expand_next (Expander *ex, Token *token, GError **error);
+static gboolean evaluate_operator (Expander *ex, Token *token, GError **error);
 
+/* Takes @end: what running out of @base's tokens is, for messages. */
 static void
 expander_init (Expander *ex,
                Preproc  *pp,
-               GArray   *base)
+               GArray   *base,
+               char     *end)
 {
   ex->pp = pp;
   ex->base = base;
   ex->base_pos = 0;
   ex->contexts = g_ptr_array_new_with_free_func (context_free);
+  ex->end = end;
 }
 
 static void
 expander_clear (Expander *ex)
 {
   g_clear_pointer (&ex->contexts, g_ptr_array_unref);
+  g_clear_pointer (&ex->end, g_free);
 }
 
 static gboolean
@@ -420,7 +433,11 @@ expand_argument (Preproc     *pp,
   g_array_append_val (argument, eof);
 
   pp->depth++;
-  expander_init (&ex, pp, argument);
+  {
+    g_autofree char *text = shmlens_token_describe (name);
+
+    expander_init (&ex, pp, argument, g_strdup_printf ("the end of an argument of %s", text));
+  }
   for (;;)
     {
       Token token;
@@ -440,7 +457,10 @@ expand_argument (Preproc     *pp,
   return ok ? g_steal_pointer (&result) : NULL;
 }
 
-/* Reads the arguments of a function-like macro, after its "(". */
+/* Reads the arguments of a function-like macro, after its "(". Their tokens are
+ * copies, counted against the budget: an invocation nested in the arguments of
+ * another copies them again, so that without a count "F(F(F(…" would copy the rest
+ * of the file once for every level. */
 static gboolean
 collect_arguments (Expander    *ex,
                    Macro       *macro,
@@ -463,7 +483,7 @@ collect_arguments (Expander    *ex,
           g_autofree char *text = shmlens_token_describe (name);
           return fail (error, name, SHMLENS_LAYOUT_ERROR_SYNTAX,
                        "unterminated argument list invoking macro %s: expected “)” before "
-                       "the end of the file", text);
+                       "%s", text, ex->end);
         }
       if (shmlens_token_is_punct (&token, P_LPAREN))
         depth++;
@@ -479,6 +499,8 @@ collect_arguments (Expander    *ex,
           g_ptr_array_add (arguments, current);
           continue;
         }
+      if (!charge (ex->pp, name, 1, error))
+        return FALSE;
       g_array_append_val (current, token);
     }
 
@@ -555,6 +577,18 @@ expand_macro (Expander    *ex,
           GArray *argument = g_ptr_array_index (expanded, index);
           g_array_append_vals (tokens, argument->data, argument->len);
         }
+      else if (macro->builtin)
+        {
+          /* The prelude is no place to show the user: the token is where the
+           * header names the macro, and messages name the macro. */
+          Token placed = *token;
+
+          placed.file = name->file;
+          placed.line = name->line;
+          placed.column = name->column;
+          placed.macro = name->macro != NULL ? name->macro : macro->name;
+          g_array_append_val (tokens, placed);
+        }
       else
         g_array_append_val (tokens, *token);
     }
@@ -585,6 +619,11 @@ expand_next (Expander *ex,
         return FALSE;
       if (token->kind != TOKEN_IDENTIFIER)
         return TRUE;
+      /* in #if, also where a macro's expansion makes them, as gcc reads them */
+      if (ex->pp->in_condition &&
+          (shmlens_token_is (token, "defined") || shmlens_token_is (token, "__has_include") ||
+           shmlens_token_is (token, "__has_attribute")))
+        return evaluate_operator (ex, token, error);
       if (shmlens_token_is (token, "_Pragma"))
         return fail (error, token, SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
                      "the “_Pragma” operator is not supported; write “#pragma” on a line "
@@ -606,10 +645,25 @@ expand_next (Expander *ex,
 /* The tokens of a directive's line after its name: [start, end). */
 typedef struct
 {
-  Token *tokens;
+  Token *tokens;           /* tokens[n] is read (and stands for the end of the line) */
   guint n;
   const Token *directive;  /* the directive's name, for messages */
+  Location end;            /* just past the line's last token, as written */
 } Line;
+
+/* Just past @token, where the header has it. */
+static Location
+location_after (const Token *token)
+{
+  Location where = shmlens_token_location (token);
+
+  /* a built-in macro's token stands where the macro's name is */
+  if (token->macro != NULL)
+    where.column += (guint) g_utf8_strlen (token->macro, -1);
+  else
+    where.column += (guint) g_utf8_strlen (token->text, token->length);
+  return where;
+}
 
 static const Token *
 line_token (Line *line,
@@ -626,7 +680,6 @@ end_of_line_error (GError     **error,
                    const char  *expected)
 {
   g_autofree char *found = NULL;
-  Location where;
 
   if (i < line->n)
     {
@@ -637,20 +690,9 @@ end_of_line_error (GError     **error,
       return FALSE;
     }
 
-  /* just past the last token of the line */
-  if (line->n > 0)
-    {
-      const Token *last = &line->tokens[line->n - 1];
-
-      where = shmlens_token_location (last);
-      where.column += (guint) g_utf8_strlen (last->text, last->length);
-    }
-  else
-    {
-      where = shmlens_token_location (line->directive);
-      where.column += (guint) g_utf8_strlen (line->directive->text, line->directive->length);
-    }
-  shmlens_layout_set_error (error, where, SHMLENS_LAYOUT_ERROR_SYNTAX,
+  /* just past the last token of the line as written, even when the tokens read were
+   * a macro's, from its #define */
+  shmlens_layout_set_error (error, line->end, SHMLENS_LAYOUT_ERROR_SYNTAX,
                             "expected %s, found the end of the line", expected);
   return FALSE;
 }
@@ -669,7 +711,8 @@ header_name (Line   *line,
              guint  *i,
              gboolean *system)
 {
-  if (*i < line->n && line->tokens[*i].kind == TOKEN_STRING)
+  /* u8"x.h" and L"x.h" are string literals, not header names */
+  if (*i < line->n && line->tokens[*i].kind == TOKEN_STRING && line->tokens[*i].text[0] == '"')
     {
       const Token *token = &line->tokens[*i];
 
@@ -702,22 +745,45 @@ directive_include (Preproc  *pp,
                    GError  **error)
 {
   g_autofree char *name = NULL;
+  g_autofree char *escaped = NULL;
   gboolean system = FALSE;
   guint i = 0;
 
   name = header_name (line, &i, &system);
+  if (name == NULL && line_is_punct (line, 0, P_LT))
+    {
+      /* <stdint.h without its ">" */
+      g_autoptr(GString) written = g_string_new (NULL);
+      g_autofree char *expected = NULL;
+      g_autofree char *quoted = NULL;
+
+      for (guint j = 0; j < line->n; j++)
+        g_string_append_len (written, line->tokens[j].text, line->tokens[j].length);
+      quoted = shmlens_escape (written->str, written->len);
+      expected = g_strdup_printf ("“>” to close the header name “%s”", quoted);
+      return end_of_line_error (error, line, line->n, expected);
+    }
+  if (name == NULL && line->n > 0 && line->tokens[0].kind == TOKEN_INVALID &&
+      line->tokens[0].text[0] == '"')
+    {
+      g_autofree char *found = shmlens_token_describe (&line->tokens[0]);
+      return fail (error, &line->tokens[0], SHMLENS_LAYOUT_ERROR_SYNTAX,
+                   "missing the closing \" of the header name %s", found);
+    }
   if (name == NULL)
     return end_of_line_error (error, line, 0, "a header name, “FILE” or <FILE>, after “#include”");
   if (shmlens_preproc_header_known (name, system))
     return TRUE;
+  /* the name is the header's text: a file name may hold anything */
+  escaped = shmlens_escape (name, -1);
   if (system)
     return fail (error, &line->tokens[0], SHMLENS_LAYOUT_ERROR_INCLUDE,
                  "cannot include <%s>: Shmlens knows the standard C headers, <sys/types.h>, "
                  "<time.h>, <pthread.h> and <semaphore.h> without reading them, and reads no "
-                 "other header; declare what this file needs from <%s> in it", name, name);
+                 "other header; declare what this file needs from <%s> in it", escaped, escaped);
   return fail (error, &line->tokens[0], SHMLENS_LAYOUT_ERROR_INCLUDE,
                "cannot include “%s”: Shmlens reads one header by itself; paste the "
-               "declarations this file needs from “%s” into it", name, name);
+               "declarations this file needs from “%s” into it", escaped, escaped);
 }
 
 static gboolean
@@ -807,8 +873,10 @@ directive_define (Preproc  *pp,
   macro = g_new0 (Macro, 1);
   macro->name = shmlens_token_dup_text (name);
   macro->function_like = params != NULL;
+  macro->builtin = pp->reading_prelude;
   macro->params = g_steal_pointer (&params);
   macro->body = g_steal_pointer (&body);
+  g_ptr_array_add (pp->all_macros, macro);
   g_hash_table_replace (pp->macros, macro->name, macro);
   return TRUE;
 }
@@ -839,68 +907,90 @@ number_token (const Token *at,
   return token;
 }
 
-/* defined X, defined (X), __has_include (<X>), __has_attribute (X): replaced by 1 or
- * 0 before the line's macros are expanded. */
+/* defined X, defined (X), __has_include (<X>), __has_attribute (X) in #if: @token is
+ * the operator, replaced by 1 or 0. Its operand is read as written, not expanded, be
+ * the operator on the line itself or made by a macro (gcc reads both). */
 static gboolean
-replace_operators (Preproc  *pp,
-                   Line     *line,
-                   GArray   *out,
-                   GError  **error)
+evaluate_operator (Expander  *ex,
+                   Token     *token,
+                   GError   **error)
 {
-  for (guint i = 0; i < line->n; i++)
+  Token op = *token;
+  gboolean is_defined = shmlens_token_is (&op, "defined");
+  gboolean include = shmlens_token_is (&op, "__has_include");
+  g_autoptr(GArray) operand = g_array_new (FALSE, FALSE, sizeof (Token));
+  Token next;
+  Line line;
+  gboolean value;
+
+  /* the operand: a name, or what is between the parentheses, as far as the line goes */
+  if (!raw_next (ex, &next, error))
+    return FALSE;
+  if (next.kind != TOKEN_EOF)
     {
-      const Token *token = &line->tokens[i];
-
-      if (shmlens_token_is (token, "defined"))
+      g_array_append_val (operand, next);
+      for (guint k = 0; shmlens_token_is_punct (&next, P_LPAREN) || k > 0; k++)
         {
-          gboolean paren = line_is_punct (line, i + 1, P_LPAREN);
-          guint j = i + 1 + paren;
-          const Token *name = line_token (line, j);
-          Token value;
-
-          if (j >= line->n || name->kind != TOKEN_IDENTIFIER)
-            return end_of_line_error (error, line, j, "a macro name after “defined”");
-          value = number_token (token, lookup_macro (pp, name) != NULL ||
-                                       shmlens_token_is (name, "__has_include") ||
-                                       shmlens_token_is (name, "__has_attribute"));
-          if (paren)
-            {
-              if (!line_is_punct (line, j + 1, P_RPAREN))
-                return end_of_line_error (error, line, j + 1, "“)” after “defined (NAME”");
-              j++;
-            }
-          g_array_append_val (out, value);
-          i = j;
+          if (is_defined && k == 2)
+            break;  /* defined ( NAME ) */
+          if (!raw_next (ex, &next, error))
+            return FALSE;
+          if (next.kind == TOKEN_EOF)
+            break;
+          g_array_append_val (operand, next);
+          if (shmlens_token_is_punct (&next, P_RPAREN))
+            break;
         }
-      else if (shmlens_token_is (token, "__has_include") ||
-               shmlens_token_is (token, "__has_attribute"))
-        {
-          gboolean include = shmlens_token_is (token, "__has_include");
-          g_autofree char *name = NULL;
-          gboolean system = FALSE;
-          guint j = i + 2;
-          Token value;
-
-          if (!line_is_punct (line, i + 1, P_LPAREN))
-            return end_of_line_error (error, line, i + 1, include ? "“(” after “__has_include”"
-                                                                  : "“(” after “__has_attribute”");
-          if (include)
-            name = header_name (line, &j, &system);
-          else if (j < line->n && line->tokens[j].kind == TOKEN_IDENTIFIER)
-            name = shmlens_token_dup_text (&line->tokens[j++]);
-          if (name == NULL)
-            return end_of_line_error (error, line, j, include ? "a header name, “FILE” or <FILE>"
-                                                              : "an attribute name");
-          if (!line_is_punct (line, j, P_RPAREN))
-            return end_of_line_error (error, line, j, "“)”");
-          value = number_token (token, include ? shmlens_preproc_header_known (name, system)
-                                               : shmlens_parser_attribute_known (name));
-          g_array_append_val (out, value);
-          i = j;
-        }
-      else
-        g_array_append_val (out, *token);
     }
+  line.n = operand->len;
+  line.directive = &op;
+  /* the end of the line is where the #if line ends, even when a macro's expansion
+   * ran out there */
+  if (next.kind == TOKEN_EOF && next.line != 0)
+    line.end = shmlens_token_location (&next);
+  else if (operand->len > 0)
+    line.end = location_after (&g_array_index (operand, Token, operand->len - 1));
+  else
+    line.end = location_after (&op);
+  next.kind = TOKEN_EOF;
+  g_array_append_val (operand, next);  /* tokens[n] */
+  line.tokens = (Token *) (gpointer) operand->data;
+
+  if (is_defined)
+    {
+      gboolean paren = line_is_punct (&line, 0, P_LPAREN);
+      guint j = paren ? 1 : 0;
+      const Token *name = line_token (&line, j);
+
+      if (j >= line.n || name->kind != TOKEN_IDENTIFIER)
+        return end_of_line_error (error, &line, j, "a macro name after “defined”");
+      if (paren && !line_is_punct (&line, j + 1, P_RPAREN))
+        return end_of_line_error (error, &line, j + 1, "“)” after “defined (NAME”");
+      value = lookup_macro (ex->pp, name) != NULL || shmlens_token_is (name, "__has_include") ||
+              shmlens_token_is (name, "__has_attribute");
+    }
+  else
+    {
+      g_autofree char *name = NULL;
+      gboolean system = FALSE;
+      guint j = 1;
+
+      if (!line_is_punct (&line, 0, P_LPAREN))
+        return end_of_line_error (error, &line, 0, include ? "“(” after “__has_include”"
+                                                           : "“(” after “__has_attribute”");
+      if (include)
+        name = header_name (&line, &j, &system);
+      else if (j < line.n && line.tokens[j].kind == TOKEN_IDENTIFIER)
+        name = shmlens_token_dup_text (&line.tokens[j++]);
+      if (name == NULL)
+        return end_of_line_error (error, &line, j, include ? "a header name, “FILE” or <FILE>"
+                                                           : "an attribute name");
+      if (!line_is_punct (&line, j, P_RPAREN))
+        return end_of_line_error (error, &line, j, "“)”");
+      value = include ? shmlens_preproc_header_known (name, system)
+                      : shmlens_parser_attribute_known (name);
+    }
+  *token = number_token (&op, value);
   return TRUE;
 }
 
@@ -908,6 +998,7 @@ replace_operators (Preproc  *pp,
 static gboolean
 expand_line (Preproc  *pp,
              GArray   *tokens,
+             Location  end,
              GArray   *out,
              GError  **error)
 {
@@ -916,9 +1007,13 @@ expand_line (Preproc  *pp,
   gboolean ok = TRUE;
 
   eof.kind = TOKEN_EOF;
-  eof.file = pp->file;
+  eof.file = end.file;
+  eof.line = end.line;
+  eof.column = end.column;
+  eof.macro = end.macro;
+  eof.text = "";
   g_array_append_val (tokens, eof);
-  expander_init (&ex, pp, tokens);
+  expander_init (&ex, pp, tokens, g_strdup ("the end of the line"));
   for (;;)
     {
       Token token;
@@ -943,28 +1038,31 @@ evaluate_condition (Preproc   *pp,
                     gboolean  *result,
                     GError   **error)
 {
-  g_autoptr(GArray) replaced = g_array_new (FALSE, FALSE, sizeof (Token));
+  g_autoptr(GArray) raw = g_array_new (FALSE, FALSE, sizeof (Token));
   g_autoptr(GArray) expanded = g_array_new (FALSE, FALSE, sizeof (Token));
   Token eof = { 0 };
   g_autofree char *name = shmlens_token_dup_text (line->directive);
   g_autofree char *expected = g_strdup_printf ("an expression after “#%s”", name);
+  gboolean ok;
 
   if (line->n == 0)
     return end_of_line_error (error, line, 0, expected);
-  if (!replace_operators (pp, line, replaced, error) ||
-      !expand_line (pp, replaced, expanded, error))
+  g_array_append_vals (raw, line->tokens, line->n);
+  pp->in_condition = TRUE;
+  ok = expand_line (pp, raw, line->end, expanded, error);
+  pp->in_condition = FALSE;
+  if (!ok)
     return FALSE;
 
   /* The end of the line, just after its last token, for "expected …, found …". */
   eof.kind = TOKEN_EOF;
-  eof.file = line->directive->file;
-  eof.line = line->tokens[line->n - 1].line;
-  eof.column = line->tokens[line->n - 1].column +
-               (guint) g_utf8_strlen (line->tokens[line->n - 1].text, line->tokens[line->n - 1].length);
+  eof.file = line->end.file;
+  eof.line = line->end.line;
+  eof.column = line->end.column;
+  eof.macro = line->end.macro;
   if (expanded->len == 0)
     {
-      Location where = shmlens_token_location (&eof);
-      shmlens_layout_set_error (error, where, SHMLENS_LAYOUT_ERROR_SYNTAX,
+      shmlens_layout_set_error (error, line->end, SHMLENS_LAYOUT_ERROR_SYNTAX,
                                 "expected %s, found nothing after its macros were expanded",
                                 expected);
       return FALSE;
@@ -1073,11 +1171,13 @@ directive_endif (Preproc  *pp,
   return TRUE;
 }
 
+/* @expected: what may stand there, for the message when no number does */
 static gboolean
-parse_pack_number (Line      *line,
-                   guint      i,
-                   guint     *value,
-                   GError   **error)
+parse_pack_number (Line        *line,
+                   guint        i,
+                   const char  *expected,
+                   guint       *value,
+                   GError     **error)
 {
   const Token *token = line_token (line, i);
   g_autofree char *text = NULL;
@@ -1085,8 +1185,7 @@ parse_pack_number (Line      *line,
   char *end;
 
   if (i >= line->n || token->kind != TOKEN_NUMBER)
-    return end_of_line_error (error, line, i, "“push”, “pop”, an alignment or “)” in "
-                                              "“#pragma pack (…)”");
+    return end_of_line_error (error, line, i, expected);
   text = shmlens_token_dup_text (token);
   number = g_ascii_strtoull (text, &end, 0);
   if (*end != '\0' || !(number == 1 || number == 2 || number == 4 || number == 8 || number == 16))
@@ -1112,19 +1211,14 @@ directive_pragma_pack (Preproc  *pp,
   guint i = 1;
 
   g_array_append_vals (words, raw->tokens + 1, raw->n - 1);
-  if (!expand_line (pp, words, tokens, error))
+  if (!expand_line (pp, words, raw->end, tokens, error))
     return FALSE;
-  line.tokens = (Token *) (gpointer) tokens->data;
   line.n = tokens->len;
   line.directive = &raw->tokens[0];
-  /* the end of the line: the next token of the file stands for it */
+  /* the end of the line is where the #pragma line ends, whatever its macros were */
+  line.end = raw->end;
   g_array_append_val (tokens, raw->tokens[raw->n]);
   line.tokens = (Token *) (gpointer) tokens->data;
-  if (line.n == 0)
-    {
-      Line at_end = { raw->tokens, 1, raw->directive };
-      return end_of_line_error (error, &at_end, 1, "“(” after “#pragma pack”");
-    }
 
   if (!line_is_punct (&line, 0, P_LPAREN))
     return end_of_line_error (error, &line, 0, "“(” after “#pragma pack”");
@@ -1140,7 +1234,8 @@ directive_pragma_pack (Preproc  *pp,
       i++;
       if (line_is_punct (&line, i, P_COMMA))
         {
-          if (!parse_pack_number (&line, i + 1, &pragma->pragma_value, error))
+          if (!parse_pack_number (&line, i + 1, "an alignment after “push,” in “#pragma pack (…)”",
+                                  &pragma->pragma_value, error))
             return FALSE;
           i += 2;
         }
@@ -1152,7 +1247,9 @@ directive_pragma_pack (Preproc  *pp,
     }
   else
     {
-      if (!parse_pack_number (&line, i, &pragma->pragma_value, error))
+      if (!parse_pack_number (&line, i,
+                              "“push”, “pop”, an alignment or “)” in “#pragma pack (…)”",
+                              &pragma->pragma_value, error))
         return FALSE;
       i++;
     }
@@ -1233,6 +1330,7 @@ directive (Preproc  *pp,
   line.tokens = tokens + start + 1;
   line.n = end - start - 1;
   line.directive = name;
+  line.end = location_after (&tokens[end - 1]);
 
   if (shmlens_token_is (name, "if") || shmlens_token_is (name, "ifdef") ||
       shmlens_token_is (name, "ifndef"))
@@ -1293,6 +1391,11 @@ file_next (Preproc  *pp,
         {
           Conditional *open = top_conditional (pp);
 
+          if (pp->lex_error != NULL)
+            {
+              g_propagate_error (error, g_error_copy (pp->lex_error));
+              return FALSE;
+            }
           if (open != NULL)
             {
               shmlens_layout_set_error (error, open->where, SHMLENS_LAYOUT_ERROR_SYNTAX,
@@ -1326,18 +1429,21 @@ file_next (Preproc  *pp,
     }
 }
 
+/* Takes @lex_error: the lexer's, reported when the tokens run out. */
 Preproc *
 shmlens_preproc_new (const char *file,
-                     GArray     *tokens)
+                     GArray     *tokens,
+                     GError     *lex_error)
 {
   Preproc *pp = g_new0 (Preproc, 1);
   g_autoptr(GError) error = NULL;
 
   pp->file = file;
-  pp->macros = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, macro_free);
+  pp->macros = g_hash_table_new (g_str_hash, g_str_equal);
+  pp->all_macros = g_ptr_array_new_with_free_func (macro_free);
   pp->conditionals = g_array_new (FALSE, FALSE, sizeof (Conditional));
   pp->budget = EXPANSION_BUDGET;
-  expander_init (&pp->main, pp, NULL);
+  expander_init (&pp->main, pp, NULL, g_strdup ("the end of the file"));
 
   /* The built-in definitions are read as a file of their own first. */
   pp->prelude_tokens = g_array_new (FALSE, FALSE, sizeof (Token));
@@ -1345,6 +1451,7 @@ shmlens_preproc_new (const char *file,
                                          pp->prelude_tokens, &error);
   g_assert_no_error (error);
   pp->tokens = pp->prelude_tokens;
+  pp->reading_prelude = TRUE;
   for (;;)
     {
       Token token;
@@ -1355,8 +1462,10 @@ shmlens_preproc_new (const char *file,
       if (token.kind == TOKEN_EOF)
         break;
     }
+  pp->reading_prelude = FALSE;
   pp->tokens = tokens;
   pp->pos = 0;
+  pp->lex_error = lex_error;
   return pp;
 }
 
@@ -1367,6 +1476,8 @@ shmlens_preproc_free (Preproc *pp)
     return;
   expander_clear (&pp->main);
   g_hash_table_unref (pp->macros);
+  g_ptr_array_unref (pp->all_macros);
+  g_clear_error (&pp->lex_error);
   g_array_unref (pp->conditionals);
   g_array_unref (pp->prelude_tokens);
   g_free (pp->prelude_text);

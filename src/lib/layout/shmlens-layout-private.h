@@ -43,6 +43,7 @@ struct _ShmlensType
   guint8 kind;            /* ShmlensTypeKind or SHMLENS_TYPE_KIND_ALIAS */
   guint8 hint;            /* ShmlensTypeHint */
   guint8 qualifiers;      /* ALIAS: SHMLENS_QUAL_* it adds */
+  guint8 chain_qualifiers;  /* ALIAS: every qualifier down to the resolved type */
   gboolean is_typedef;    /* ALIAS: a typedef (else a qualified type) */
   gboolean is_signed;
   gboolean complete;
@@ -50,13 +51,23 @@ struct _ShmlensType
   gboolean flexible;      /* array: declared with [] */
   gboolean builtin;       /* known without reading a header */
   gboolean defining;      /* struct, union: its body is being parsed */
+  gboolean chain_atomic;  /* ALIAS: _Atomic down to the typedef that sets chain_align */
+  gboolean chain_time;    /* ALIAS: time_t is on the chain */
   guint64 size;           /* bytes */
-  guint align;            /* bytes */
-  char *name;             /* how C spells it: prefix + suffix */
-  char *prefix;           /* "int (*", for building the names of derived types */
-  char *suffix;           /* ")[3]" */
+  guint align;            /* bytes; ALIAS: a typedef's aligned attribute, 0 for none */
+  guint chain_align;      /* ALIAS: the first typedef alignment down the chain; 0: none */
+  guint depth;            /* STRUCT, UNION, ARRAY: levels of them, itself included */
+  guint named_index;      /* typedef: its place in layout->named */
+  /* How C spells the type. Set when the type is made for named types (base types,
+   * tags, typedefs); a pointer, array, function or qualified type spells itself
+   * from the type it derives from when first asked (shmlens_type_get_name), so
+   * that a declarator with many operators does not copy a longer name for each. */
+  char *name;
   char *tag;              /* struct, union, enum: the tag, or NULL */
-  ShmlensType *target;    /* ALIAS: the type named; ARRAY: element; POINTER: pointee */
+  char *parameters;       /* FUNCTION: the parameter list as written, escaped */
+  ShmlensType *target;    /* ALIAS: the type named; ARRAY: element; POINTER: pointee;
+                           * FUNCTION: result */
+  ShmlensType *resolved;  /* ALIAS: the type at the end of the chain of aliases */
   guint64 count;          /* ARRAY: elements */
   ShmlensField *fields;   /* STRUCT, UNION */
   guint n_fields;
@@ -130,8 +141,12 @@ typedef struct
   guint8 pragma;      /* TOKEN_PRAGMA: PragmaAction */
   guint pragma_value; /* TOKEN_PRAGMA: bytes, 0 for none */
   const char *text;   /* in the source, not nul-terminated */
-  guint length;
   const char *file;   /* the file's name as messages show it */
+  /* A token of a built-in macro's expansion is placed where the header names the
+   * macro, and this names the macro (the outermost one, as the header wrote it):
+   * the built-in definitions are no place to show the user. NULL otherwise. */
+  const char *macro;
+  guint length;
   guint line;
   guint column;
 } Token;
@@ -141,6 +156,7 @@ typedef struct
   const char *file;
   guint line;
   guint column;
+  const char *macro;  /* a built-in macro whose expansion is there, or NULL */
 } Location;
 
 char       *shmlens_layout_lex            (const char  *file,
@@ -169,7 +185,8 @@ void        shmlens_layout_set_error      (GError     **error,
 typedef struct _Preproc Preproc;
 
 Preproc    *shmlens_preproc_new           (const char  *file,
-                                           GArray      *tokens);
+                                           GArray      *tokens,
+                                           GError      *lex_error);
 void        shmlens_preproc_free          (Preproc     *pp);
 gboolean    shmlens_preproc_next          (Preproc     *pp,
                                            Token       *token,
@@ -202,6 +219,9 @@ struct _Parser
   gboolean builtin;         /* reading the standard headers' declarations */
   gboolean evaluate;        /* FALSE in the arm of ?:, && or || that is not taken */
   GError *error;            /* the first error; parsing stops at it */
+  GError *pp_error;         /* the preprocessor's error, met ahead of the parser: it is
+                             * the error only if the parser stops at it without
+                             * finding one of its own before it */
   guint pack;               /* #pragma pack in bytes; 0: none */
   GArray *pack_stack;
   guint record_depth;       /* struct and union bodies open */
@@ -210,6 +230,10 @@ struct _Parser
 };
 
 #define SHMLENS_LAYOUT_MAX_NESTING 200
+
+/* Structs, unions and arrays inside each other: whatever walks a type (flattening
+ * it, printing it) may recurse this deep and no deeper. */
+#define SHMLENS_LAYOUT_MAX_TYPE_DEPTH 200
 
 gboolean      shmlens_parser_fail          (Parser      *p,
                                             Location     where,
@@ -256,7 +280,7 @@ typedef struct
   ShmlensType *type;
   Location where;
   gboolean is_bitfield;
-  guint bit_width;
+  guint64 bit_width;     /* as written: checked against the type's width after */
   gboolean packed;       /* __attribute__((packed)) on the member */
   guint align;           /* _Alignas or aligned(N) on the member, bytes; 0: none */
 } MemberDecl;
@@ -265,8 +289,8 @@ void          shmlens_layout_add_builtins  (ShmlensLayout *layout);
 ShmlensType  *shmlens_type_new             (ShmlensLayout *layout,
                                             guint8         kind);
 void          shmlens_type_set_name        (ShmlensType   *type,
-                                            char          *prefix,
-                                            char          *suffix);
+                                            char          *name);
+guint         shmlens_type_depth           (ShmlensType   *type);
 ShmlensType  *shmlens_type_new_pointer     (ShmlensLayout *layout,
                                             ShmlensType   *pointee);
 ShmlensType  *shmlens_type_new_array       (ShmlensLayout *layout,

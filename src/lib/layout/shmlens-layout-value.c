@@ -30,9 +30,8 @@ shmlens_value_kind_for (ShmlensType *type,
 {
   ShmlensType *resolved;
 
-  for (ShmlensType *t = type; t->kind == SHMLENS_TYPE_KIND_ALIAS; t = t->target)
-    if (t->hint == SHMLENS_TYPE_HINT_TIME && !is_bitfield)
-      return SHMLENS_VALUE_KIND_TIME;
+  if (type->kind == SHMLENS_TYPE_KIND_ALIAS && type->chain_time && !is_bitfield)
+    return SHMLENS_VALUE_KIND_TIME;
 
   resolved = shmlens_type_resolve (type);
   switch (resolved->kind)
@@ -829,14 +828,23 @@ is_value_member (const ShmlensField *field)
   return !(field->is_bitfield && (field->name == NULL || field->bit_width == 0));
 }
 
+/* The leaves of a value of @type. Counted once per type (@counted remembers): a
+ * struct of two members of a struct of two members… has exponentially many paths
+ * through it, but no more types than the header declares. */
 static guint64
-count_leaves (ShmlensType *type)
+count_leaves (ShmlensType *type,
+              GHashTable  *counted)
 {
   ShmlensType *resolved;
+  guint64 *known;
   guint64 count = 0;
 
   if (shmlens_value_kind_for (type, FALSE) != SHMLENS_VALUE_KIND_NONE)
     return 1;
+  known = g_hash_table_lookup (counted, type);
+  if (known != NULL)
+    return *known;
+
   resolved = shmlens_type_resolve (type);
   switch (resolved->kind)
     {
@@ -845,13 +853,18 @@ count_leaves (ShmlensType *type)
       for (guint i = 0; i < resolved->n_fields; i++)
         if (is_value_member (&resolved->fields[i]))
           count = saturating_add (count, resolved->fields[i].is_bitfield
-                                         ? 1 : count_leaves (resolved->fields[i].type));
-      return count;
+                                         ? 1 : count_leaves (resolved->fields[i].type, counted));
+      break;
     case SHMLENS_TYPE_KIND_ARRAY:
-      return saturating_multiply (resolved->count, count_leaves (resolved->target));
+      count = saturating_multiply (resolved->count, count_leaves (resolved->target, counted));
+      break;
     default:
-      return 0;
+      break;
     }
+  known = g_new (guint64, 1);
+  *known = count;
+  g_hash_table_insert (counted, type, known);
+  return count;
 }
 
 static void
@@ -863,11 +876,15 @@ add_leaf (ShmlensFlatLayout *flat,
   g_array_append_val (flat->leaves, *leaf);
 }
 
+/* Recurses as deep as structs, unions and arrays nest: the parser keeps that to
+ * SHMLENS_LAYOUT_MAX_TYPE_DEPTH. What holds no leaf (an empty struct, a thousand
+ * of them) is not walked. */
 static void
 flatten (ShmlensFlatLayout *flat,
          ShmlensType       *type,
          guint64            offset,
-         GString           *path)
+         GString           *path,
+         GHashTable        *counted)
 {
   ShmlensType *resolved;
   ShmlensLeaf leaf;
@@ -887,7 +904,8 @@ flatten (ShmlensFlatLayout *flat,
         {
           const ShmlensField *field = &resolved->fields[i];
 
-          if (!is_value_member (field))
+          if (!is_value_member (field) ||
+              (!field->is_bitfield && count_leaves (field->type, counted) == 0))
             continue;
           if (field->name != NULL)
             {
@@ -901,7 +919,7 @@ flatten (ShmlensFlatLayout *flat,
               add_leaf (flat, &leaf, path);
             }
           else
-            flatten (flat, field->type, offset + field->offset, path);
+            flatten (flat, field->type, offset + field->offset, path, counted);
           g_string_truncate (path, length);
         }
     }
@@ -909,10 +927,12 @@ flatten (ShmlensFlatLayout *flat,
     {
       guint64 element_size = shmlens_type_get_size (resolved->target);
 
+      if (count_leaves (resolved->target, counted) == 0)
+        return;
       for (guint64 i = 0; i < resolved->count; i++)
         {
           g_string_append_printf (path, "[%" G_GUINT64_FORMAT "]", i);
-          flatten (flat, resolved->target, offset + i * element_size, path);
+          flatten (flat, resolved->target, offset + i * element_size, path, counted);
           g_string_truncate (path, length);
         }
     }
@@ -944,6 +964,7 @@ shmlens_flat_layout_new (ShmlensType  *type,
   ShmlensFlatLayout *flat;
   guint64 size, total;
   g_autoptr(GString) path = NULL;
+  g_autoptr(GHashTable) counted = NULL;
 
   g_return_val_if_fail (type != NULL, NULL);
   g_return_val_if_fail (n_records >= 1, NULL);
@@ -951,7 +972,7 @@ shmlens_flat_layout_new (ShmlensType  *type,
   if (!shmlens_type_is_complete (type))
     {
       g_set_error (error, SHMLENS_LAYOUT_ERROR, SHMLENS_LAYOUT_ERROR_INVALID,
-                   "“%s” has no layout: it is incomplete", type->name);
+                   "“%s” has no layout: it is incomplete", shmlens_type_get_name (type));
       return NULL;
     }
   size = shmlens_type_get_size (type);
@@ -959,15 +980,17 @@ shmlens_flat_layout_new (ShmlensType  *type,
     {
       g_set_error (error, SHMLENS_LAYOUT_ERROR, SHMLENS_LAYOUT_ERROR_TOO_LARGE,
                    "%" G_GUINT64_FORMAT " records of “%s” from offset %" G_GUINT64_FORMAT
-                   " go past the largest offset", n_records, type->name, origin);
+                   " go past the largest offset", n_records, shmlens_type_get_name (type), origin);
       return NULL;
     }
-  total = saturating_multiply (count_leaves (type), n_records);
+  counted = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  total = saturating_multiply (count_leaves (type, counted), n_records);
   if (total > max_leaves)
     {
       g_set_error (error, SHMLENS_LAYOUT_ERROR, SHMLENS_LAYOUT_ERROR_TOO_LARGE,
                    "“%s” has %s%" G_GUINT64_FORMAT " values in %" G_GUINT64_FORMAT
-                   " record%s, more than the %" G_GSIZE_FORMAT " allowed", type->name,
+                   " record%s, more than the %" G_GSIZE_FORMAT " allowed",
+                   shmlens_type_get_name (type),
                    total == G_MAXUINT64 ? "more than " : "", total, n_records,
                    n_records == 1 ? "" : "s", max_leaves);
       return NULL;
@@ -985,7 +1008,7 @@ shmlens_flat_layout_new (ShmlensType  *type,
       g_string_truncate (path, 0);
       if (n_records > 1)
         g_string_append_printf (path, "[%" G_GUINT64_FORMAT "]", record);
-      flatten (flat, type, origin + record * size, path);
+      flatten (flat, type, origin + record * size, path, counted);
     }
   return flat;
 }

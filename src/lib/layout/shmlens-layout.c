@@ -105,9 +105,8 @@ type_free (gpointer data)
   ShmlensType *type = data;
 
   g_free (type->name);
-  g_free (type->prefix);
-  g_free (type->suffix);
   g_free (type->tag);
+  g_free (type->parameters);
   g_free (type->fields);
   g_free (type->enumerators);
   g_free (type->enumerators_by_value);
@@ -137,15 +136,15 @@ parse_text (ShmlensLayout  *layout,
 {
   g_autoptr(GArray) tokens = g_array_new (FALSE, FALSE, sizeof (Token));
   g_autofree char *spliced = NULL;
+  GError *lex_error = NULL;
   Parser p = { 0 };
   gboolean ok;
 
-  spliced = shmlens_layout_lex (layout->filename, text, length, tokens, error);
-  if (spliced == NULL)
-    return FALSE;
+  /* an unterminated comment is reported where the preprocessor reaches it */
+  spliced = shmlens_layout_lex (layout->filename, text, length, tokens, &lex_error);
 
   p.layout = layout;
-  p.pp = shmlens_preproc_new (layout->filename, tokens);
+  p.pp = shmlens_preproc_new (layout->filename, tokens, lex_error);
   p.builtin = builtin;
   ok = shmlens_parser_parse (&p);
 
@@ -153,6 +152,7 @@ parse_text (ShmlensLayout  *layout,
   g_array_unref (p.lookahead);
   g_array_unref (p.pack_stack);
   g_hash_table_unref (p.enumerators);
+  g_clear_error (&p.pp_error);
   if (!ok)
     g_propagate_error (error, p.error);
   return ok;
@@ -208,7 +208,12 @@ shmlens_layout_new (const char  *text,
   if (!parse_text (layout, standard_declarations, sizeof standard_declarations - 1, TRUE,
                    &builtin_error))
     g_error ("The standard declarations do not parse: %s", builtin_error->message);
-  ((ShmlensType *) g_hash_table_lookup (layout->builtin_types, "time_t"))->hint = SHMLENS_TYPE_HINT_TIME;
+  {
+    ShmlensType *time_type = g_hash_table_lookup (layout->builtin_types, "time_t");
+
+    time_type->hint = SHMLENS_TYPE_HINT_TIME;
+    time_type->chain_time = TRUE;
+  }
   ((ShmlensType *) g_hash_table_lookup (layout->builtin_tags, "timespec"))->hint = SHMLENS_TYPE_HINT_TIMESPEC;
 
   if (!parse_text (layout, text != NULL ? text : "", size, FALSE, error))
@@ -398,7 +403,7 @@ append_type_names (GString       *out,
           break;
         }
       g_string_append (out, shown == 0 ? "" : ", ");
-      g_string_append (out, type->name);
+      g_string_append (out, shmlens_type_get_name (type));
       shown++;
     }
 }
@@ -530,6 +535,92 @@ shmlens_type_get_kind (ShmlensType *type)
   return shmlens_type_resolve (type)->kind;
 }
 
+static gboolean
+is_derived (ShmlensType *type)
+{
+  return type->kind == SHMLENS_TYPE_KIND_POINTER || type->kind == SHMLENS_TYPE_KIND_ARRAY ||
+         type->kind == SHMLENS_TYPE_KIND_FUNCTION ||
+         (type->kind == SHMLENS_TYPE_KIND_ALIAS && !type->is_typedef);
+}
+
+static void
+append_qualifiers (GString *out,
+                   guint    qualifiers)
+{
+  static const struct { guint flag; const char *word; } words[] = {
+    { SHMLENS_QUAL_CONST, "const" },
+    { SHMLENS_QUAL_VOLATILE, "volatile" },
+    { SHMLENS_QUAL_RESTRICT, "restrict" },
+    { SHMLENS_QUAL_ATOMIC, "_Atomic" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (words); i++)
+    if (qualifiers & words[i].flag)
+      {
+        if (out->len > 0 && out->str[out->len - 1] != '*')
+          g_string_append_c (out, ' ');
+        g_string_append (out, words[i].word);
+      }
+}
+
+/* How C declares something of @type: what comes before the declared name ("int (*")
+ * and what comes after it (")[3]"). A pointer, array, function or qualified type is
+ * spelled from the types it derives from, down to a named one: a loop, since the
+ * chain is as long as the declarator. */
+static void
+spell (ShmlensType *type,
+       GString     *prefix,
+       GString     *suffix)
+{
+  g_autoptr(GPtrArray) chain = g_ptr_array_new ();
+  ShmlensType *base = type;
+
+  /* the suffix reads from the outside in: ")" of a pointer to an array, "[3]"… */
+  for (; is_derived (base); base = base->target)
+    {
+      g_ptr_array_add (chain, base);
+      if (base->kind == SHMLENS_TYPE_KIND_POINTER &&
+          (base->target->kind == SHMLENS_TYPE_KIND_ARRAY ||
+           base->target->kind == SHMLENS_TYPE_KIND_FUNCTION))
+        g_string_append_c (suffix, ')');
+      else if (base->kind == SHMLENS_TYPE_KIND_ARRAY && base->flexible)
+        g_string_append (suffix, "[]");
+      else if (base->kind == SHMLENS_TYPE_KIND_ARRAY)
+        g_string_append_printf (suffix, "[%" G_GUINT64_FORMAT "]", base->count);
+      else if (base->kind == SHMLENS_TYPE_KIND_FUNCTION)
+        g_string_append_printf (suffix, "(%s)", base->parameters);
+    }
+
+  /* the prefix from the inside out: "int", "int *", "int *const", "int *const (*" */
+  g_string_assign (prefix, base->name);
+  for (guint i = chain->len; i > 0; i--)
+    {
+      ShmlensType *derived = g_ptr_array_index (chain, i - 1);
+
+      if (derived->kind == SHMLENS_TYPE_KIND_POINTER)
+        {
+          if (derived->target->kind == SHMLENS_TYPE_KIND_ARRAY ||
+              derived->target->kind == SHMLENS_TYPE_KIND_FUNCTION)
+            g_string_append (prefix, " (*");
+          else if (prefix->len > 0 && prefix->str[prefix->len - 1] == '*')
+            g_string_append_c (prefix, '*');
+          else
+            g_string_append (prefix, " *");
+        }
+      else if (derived->kind == SHMLENS_TYPE_KIND_ALIAS &&
+               derived->target->kind == SHMLENS_TYPE_KIND_POINTER)
+        append_qualifiers (prefix, derived->qualifiers);  /* char *const */
+      else if (derived->kind == SHMLENS_TYPE_KIND_ALIAS)
+        {
+          g_autoptr(GString) words = g_string_new (NULL);
+
+          append_qualifiers (words, derived->qualifiers);
+          g_string_append_c (words, ' ');
+          g_string_prepend (prefix, words->str);
+        }
+    }
+}
+
 /**
  * shmlens_type_get_name:
  * @type: a type
@@ -540,9 +631,27 @@ shmlens_type_get_kind (ShmlensType *type)
 const char *
 shmlens_type_get_name (ShmlensType *type)
 {
+  char *name;
+
   g_return_val_if_fail (type != NULL, NULL);
 
-  return type->name;
+  name = g_atomic_pointer_get (&type->name);
+  if (name == NULL)
+    {
+      /* Spelled once, when first asked: the layout may be shared between threads
+       * by then, so the first spelling stored is the one every caller gets. */
+      g_autoptr(GString) prefix = g_string_new (NULL);
+      g_autoptr(GString) suffix = g_string_new (NULL);
+      char *spelled;
+
+      spell (type, prefix, suffix);
+      g_string_append_len (prefix, suffix->str, suffix->len);
+      spelled = g_string_free (g_steal_pointer (&prefix), FALSE);
+      if (!g_atomic_pointer_compare_and_exchange (&type->name, NULL, spelled))
+        g_free (spelled);
+      name = g_atomic_pointer_get (&type->name);
+    }
+  return name;
 }
 
 /**
@@ -559,16 +668,21 @@ char *
 shmlens_type_format_declaration (ShmlensType *type,
                                  const char  *name)
 {
-  gsize length;
+  g_autoptr(GString) prefix = NULL;
+  g_autoptr(GString) suffix = NULL;
 
   g_return_val_if_fail (type != NULL, NULL);
 
   if (name == NULL || *name == '\0')
-    return g_strdup (type->name);
-  length = strlen (type->prefix);
-  if (length > 0 && (type->prefix[length - 1] == '*' || type->prefix[length - 1] == '('))
-    return g_strconcat (type->prefix, name, type->suffix, NULL);
-  return g_strconcat (type->prefix, " ", name, type->suffix, NULL);
+    return g_strdup (shmlens_type_get_name (type));
+  prefix = g_string_new (NULL);
+  suffix = g_string_new (NULL);
+  spell (type, prefix, suffix);
+  if (prefix->len > 0 && prefix->str[prefix->len - 1] != '*' && prefix->str[prefix->len - 1] != '(')
+    g_string_append_c (prefix, ' ');
+  g_string_append (prefix, name);
+  g_string_append_len (prefix, suffix->str, suffix->len);
+  return g_string_free (g_steal_pointer (&prefix), FALSE);
 }
 
 /**
@@ -610,22 +724,26 @@ shmlens_type_get_size (ShmlensType *type)
 guint
 shmlens_type_get_alignment (ShmlensType *type)
 {
+  ShmlensType *resolved;
+  guint align;
+
   g_return_val_if_fail (type != NULL, 1);
 
-  if (type->kind == SHMLENS_TYPE_KIND_ALIAS)
+  resolved = shmlens_type_resolve (type);
+  if (type->kind != SHMLENS_TYPE_KIND_ALIAS)
+    return MAX (type->align, 1);
+
+  /* the first typedef down the chain with an alignment of its own decides, and an
+   * _Atomic on the way to it raises it: both known when the alias was made */
+  align = type->chain_align != 0 ? type->chain_align : MAX (resolved->align, 1);
+  if (type->chain_atomic)
     {
-      guint align = type->align != 0 ? type->align : shmlens_type_get_alignment (type->target);
+      guint64 size = resolved->size;
 
-      if (type->qualifiers & SHMLENS_QUAL_ATOMIC)
-        {
-          guint64 size = shmlens_type_get_size (type);
-
-          if (size == 1 || size == 2 || size == 4 || size == 8 || size == 16)
-            align = MAX (align, (guint) size);
-        }
-      return align;
+      if (size == 1 || size == 2 || size == 4 || size == 8 || size == 16)
+        align = MAX (align, (guint) size);
     }
-  return MAX (type->align, 1);
+  return align;
 }
 
 /**
@@ -902,16 +1020,16 @@ shmlens_type_locate_path (ShmlensType  *type,
             return path_syntax_error (error, path, "“]” after the index");
           if (resolved->kind != SHMLENS_TYPE_KIND_ARRAY)
             return path_error (error, "“%s” is not an array",
-                               *so_far != '\0' ? so_far : current->name);
+                               *so_far != '\0' ? so_far : shmlens_type_get_name (current));
           if (!resolved->flexible && index >= resolved->count)
             return path_error (error, "index %" G_GUINT64_FORMAT " is out of range for "
                                "“%s” (%" G_GUINT64_FORMAT " element%s)", index,
-                               *so_far != '\0' ? so_far : current->name, resolved->count,
+                               *so_far != '\0' ? so_far : shmlens_type_get_name (current), resolved->count,
                                resolved->count == 1 ? "" : "s");
           element_size = shmlens_type_get_size (resolved->target);
           if (element_size != 0 && index > (SHMLENS_LAYOUT_MAX_SIZE - offset) / element_size)
             return path_error (error, "index %" G_GUINT64_FORMAT " of “%s” is too large",
-                               index, *so_far != '\0' ? so_far : current->name);
+                               index, *so_far != '\0' ? so_far : shmlens_type_get_name (current));
           offset += index * element_size;
           current = resolved->target;
           field = NULL;
@@ -937,10 +1055,11 @@ shmlens_type_locate_path (ShmlensType  *type,
         member = g_strndup (start, p - start);
         if (resolved->kind != SHMLENS_TYPE_KIND_STRUCT && resolved->kind != SHMLENS_TYPE_KIND_UNION)
           return path_error (error, "“%s” is not a struct or union: it has no member “%s”",
-                             *so_far != '\0' ? so_far : current->name, member);
+                             *so_far != '\0' ? so_far : shmlens_type_get_name (current), member);
         field = find_member (resolved, start, p - start, &member_offset);
         if (field == NULL)
-          return path_error (error, "“%s” has no member named “%s”", current->name, member);
+          return path_error (error, "“%s” has no member named “%s”",
+                             shmlens_type_get_name (current), member);
         field_parent = offset + member_offset - field->offset;
         offset += member_offset;
         current = field->type;
