@@ -46,13 +46,13 @@ static const ShmlensDemo demos[] = {
     "race",
     N_("Race"),
     N_("Several processes increment one counter: without synchronization, updates are lost"),
-    N_("Every writer adds 1 to the same shared counter, fifty million times, as fast as it "
-       "can. "
-       "Without synchronization each increment is a load, an add and a store: two "
-       "processes on two cores read the same value and both store value + 1, so one "
-       "update is lost, and the counter ends below the expected total. With atomic "
-       "increments or a process-shared mutex living in the segment, it ends exactly at "
-       "the expected total. Compare “expected” with “counter”."),
+    N_("Three groups of writers each add 1 to a shared counter of their own, fifty million "
+       "times, as fast as they can: record [0] without synchronization, record [1] with "
+       "atomic increments, record [2] under a process-shared mutex living in the segment. "
+       "Without synchronization an increment is a load, an add and a store: two processes "
+       "on two cores read the same value and both store value + 1, so one update is lost, "
+       "and “counter” falls behind “expected” (the increments made). With atomics or the "
+       "mutex, the two stay equal — the mutex group is the slowest."),
     SHMLENS_WRITER_RACE, NULL, 4096, 2, 16, 0,
   },
   {
@@ -226,4 +226,59 @@ shmlens_demo_get_layout (const ShmlensDemo  *demo,
   if (type_name != NULL)
     *type_name = type;
   return header != NULL ? shmlens_layouts_lookup (header) : NULL;
+}
+
+/* The race demo in the app: one region per synchronization, side by side. */
+#define RACE_GROUPS 3
+#define RACE_ITERATIONS 50000000
+
+/**
+ * shmlens_demo_plan_writers:
+ * @demo: a demo
+ * @n_writers: how many writers (0: the demo's default); the race demo starts that
+ *   many in each of its three groups
+ * @n_planned: (out): how many writers the plan has
+ * @n_records: (out): how many records of the demo's type follow one another from
+ *   offset 0 (race: one per synchronization mode)
+ *
+ * The writers the app starts for a demo. `shmlens-cli demo` runs the race demo's
+ * modes one after another instead, each in a segment of its own, to print each total.
+ *
+ * Returns: (transfer full) (array length=n_planned): the writers
+ */
+ShmlensDemoWriter *
+shmlens_demo_plan_writers (const ShmlensDemo *demo,
+                           guint              n_writers,
+                           guint             *n_planned,
+                           guint             *n_records)
+{
+  guint groups = demo->pattern == SHMLENS_WRITER_RACE ? RACE_GROUPS : 1;
+  guint64 alignment = shmlens_writer_pattern_get_alignment (demo->pattern);
+  guint64 stride = (shmlens_writer_pattern_get_min_size (demo->pattern) + alignment - 1) /
+                   alignment * alignment;
+  ShmlensDemoWriter *writers;
+
+  if (n_writers == 0)
+    n_writers = demo->default_writers;
+  n_writers = MIN (n_writers, demo->max_writers);
+  writers = g_new0 (ShmlensDemoWriter, (gsize) groups * n_writers + 1);
+  for (guint group = 0; group < groups; group++)
+    for (guint i = 0; i < n_writers; i++)
+      {
+        ShmlensDemoWriter *writer = &writers[group * n_writers + i];
+
+        writer->options.pattern = demo->pattern;
+        writer->options.slot = i;
+        writer->rate = demo->rate;
+        if (demo->pattern == SHMLENS_WRITER_RACE)
+          {
+            writer->options.offset = group * stride;
+            writer->options.sync = (ShmlensWriterSync) group;
+            writer->options.iterations = RACE_ITERATIONS;
+            writer->options.peers = n_writers;
+          }
+      }
+  *n_planned = groups * n_writers;
+  *n_records = groups;
+  return writers;
 }

@@ -59,4 +59,22 @@ GBytes            *shmlens_demo_get_layout  (const ShmlensDemo  *demo,
                                              const char        **type_name);
 GBytes            *shmlens_layouts_lookup   (const char         *file_name);
 
+/**
+ * ShmlensDemoWriter:
+ * @options: what the writer writes, where
+ * @rate: its iterations per second (0: as fast as it can)
+ *
+ * One writer of a demo as the app runs it.
+ */
+typedef struct
+{
+  ShmlensWriterOptions options;
+  double rate;
+} ShmlensDemoWriter;
+
+ShmlensDemoWriter *shmlens_demo_plan_writers (const ShmlensDemo *demo,
+                                              guint              n_writers,
+                                              guint             *n_planned,
+                                              guint             *n_records);
+
 G_END_DECLS
