@@ -20,8 +20,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from shmlens_testlib import PosixSegment, cli_path, run_cli, unique_name, wait_until  # noqa: E402
 
 
-def writer_pids():
-    """Pids of every `shmlens-cli write` process on the machine."""
+def writer_pids(runtime):
+    """Pids of the `shmlens-cli write` processes started under the runtime directory
+    RUNTIME: each test has its own, and the writers inherit it, so writers that other
+    tests run at the same time are not counted."""
+    mark = b'XDG_RUNTIME_DIR=' + os.fsencode(runtime)
     pids = set()
     for entry in os.listdir('/proc'):
         if not entry.isdigit():
@@ -29,10 +32,14 @@ def writer_pids():
         try:
             with open('/proc/%s/cmdline' % entry, 'rb') as f:
                 argv = f.read().split(b'\0')
+            if len(argv) < 2 or not argv[0].endswith(b'shmlens-cli') or argv[1] != b'write':
+                continue
+            with open('/proc/%s/environ' % entry, 'rb') as f:
+                if mark not in f.read().split(b'\0'):
+                    continue
         except OSError:
             continue
-        if len(argv) > 1 and argv[0].endswith(b'shmlens-cli') and argv[1] == b'write':
-            pids.add(int(entry))
+        pids.add(int(entry))
     return pids
 
 
@@ -49,13 +56,13 @@ class Writers(unittest.TestCase):
         self.runtime = tempfile.mkdtemp(prefix='shmlens-test-runtime-')
         self.env = dict(os.environ, XDG_RUNTIME_DIR=self.runtime)
         self.refs = []
-        self.writers_before = writer_pids()
+        self.writers_before = writer_pids(self.runtime)
 
     def tearDown(self):
         for ref in self.refs:
             run_cli('remove', ref, env=self.env)
         shutil.rmtree(self.runtime, ignore_errors=True)
-        left = writer_pids() - self.writers_before
+        left = writer_pids(self.runtime) - self.writers_before
         self.assertEqual(left, set(), 'writer processes left behind')
 
     def cli(self, *args, timeout=60):
@@ -133,7 +140,7 @@ class Writers(unittest.TestCase):
                                    cli_path(), ref], env=self.env, start_new_session=True)
         try:
             wait_until(lambda: self.read(ref, 4) == b'CNTR', what='the writer to start')
-            children = writer_pids() - self.writers_before
+            children = writer_pids(self.runtime) - self.writers_before
             self.assertEqual(len(children), 1)
             os.kill(parent.pid, signal.SIGKILL)
             parent.wait()
@@ -142,7 +149,7 @@ class Writers(unittest.TestCase):
                        what='the writer to die within a second of its parent')
             self.assertLess(time.monotonic() - start, 1.0)
         finally:
-            for pid in writer_pids() - self.writers_before:
+            for pid in writer_pids(self.runtime) - self.writers_before:
                 os.kill(pid, signal.SIGKILL)
 
     def test_write_errors(self):
@@ -247,9 +254,9 @@ class Writers(unittest.TestCase):
         proc = subprocess.Popen([cli_path(), 'demo', 'counters', '--duration=60'],
                                 env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
-            wait_until(lambda: len(writer_pids() - self.writers_before) == 3,
+            wait_until(lambda: len(writer_pids(self.runtime) - self.writers_before) == 3,
                        what='the three writers to start')
-            children = writer_pids() - self.writers_before
+            children = writer_pids(self.runtime) - self.writers_before
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             wait_until(lambda: not any(alive(pid) for pid in children), timeout=1.0,
