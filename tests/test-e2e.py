@@ -37,6 +37,7 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from shmlens_testlib import Helper, PosixSegment, cleanup_all  # noqa: E402
+import shmlens_testlib  # noqa: E402
 
 SKIP = 77
 
@@ -71,6 +72,16 @@ EDITOR_NAME = 'Layout'
 STRUCT_TEXT = ('#include <stdint.h>\n'
                'struct e2e {\n  uint32_t counter;\n  char message[%d];\n};\n' % len(MESSAGE))
 STRUCT_VALUE = 0x55667788     # written while the structure panel shows the counter
+# The writers step: a test segment made in the app, a counter writer in its Writers tab.
+MAIN_MENU_NAME = 'Main Menu'
+NEW_SEGMENT_ITEM = 'New Test Segment…'
+DIALOG_NAME_FIELD = 'Name'
+CREATE_NAME = 'Create'
+WRITERS_TAB = 'Writers'
+WRITERS_PANEL_NAME = 'Writer processes of the segment'
+START_WRITER_NAME = 'Start Writer'
+COUNTERS_MAGIC = 0x52544e43   # data/layouts/counters.h: magic, n_slots, then the slots
+COUNTER_SLOT0 = struct.Struct('<iIQQ')   # pid, state, heartbeat, counter
 
 T0 = time.monotonic()
 
@@ -788,6 +799,131 @@ class E2E:
                           % (UINT32_LE_NAME, shown, self.last_value))
         say('%r still shows the last value %d' % (UINT32_LE_NAME, self.last_value))
 
+    def check_writers(self):
+        """A test segment made through the app's New Test Segment dialog (main menu),
+        opened in a tab; in its Writers tab a counter writer is started, listed with
+        its pid (a child of the app running `shmlens-cli write`), counts in the
+        segment; stopped, its process is gone, and it leaves the list when removed."""
+        name = shmlens_testlib.unique_name('e2e-writers')
+        path = os.path.join(shmlens_testlib.POSIX_DIR, name)
+
+        def remove_segment():
+            # the app removes it when it quits; this is for when it cannot
+            if os.path.exists(path):
+                os.unlink(path)
+        shmlens_testlib._register_cleanup(remove_segment)
+
+        def clickable(acc):
+            try:
+                action = acc.queryAction()
+            except NotImplementedError:
+                return False
+            return 'click' in [action.getName(i) for i in range(action.nActions)]
+
+        menu = poll(lambda: find(self.frame, lambda a: role(a) in ('push button', 'toggle button')
+                                 and a.name == MAIN_MENU_NAME and clickable(a)),
+                    WAIT, 'the button %r' % MAIN_MENU_NAME)
+        do_action(menu, 'click')
+        item = poll(lambda: find(self.frame, lambda a: role(a) == 'menu item'
+                                 and a.name == NEW_SEGMENT_ITEM
+                                 and pyatspi.STATE_VISIBLE in states(a)),
+                    WAIT, 'the menu item %r' % NEW_SEGMENT_ITEM)
+        do_action(item, 'click')
+        say('chose %r in the main menu' % NEW_SEGMENT_ITEM)
+
+        # The dialog is a window of its own: look in the whole application.
+        app = self.frame.parent
+        entry = poll(lambda: find(app, lambda a: role(a) in ('entry', 'text')
+                                  and a.name == DIALOG_NAME_FIELD
+                                  and pyatspi.STATE_EDITABLE in states(a)),
+                     WAIT, 'the dialog\'s field %r' % DIALOG_NAME_FIELD)
+        entry.queryEditableText().setTextContents(name)
+        poll(lambda: text_of(entry) == name, WAIT, 'the field %r to hold the name' % DIALOG_NAME_FIELD)
+        create = poll(lambda: find(app, lambda a: role(a) == 'push button' and a.name == CREATE_NAME
+                                   and pyatspi.STATE_VISIBLE in states(a)),
+                      WAIT, 'the dialog\'s button %r' % CREATE_NAME)
+        do_action(create, 'click')
+        title = '/%s — Shmlens' % name
+        poll(lambda: self.frame.name == title, WAIT, 'the new segment\'s tab, window title %r' % title)
+        size = os.stat(path).st_size
+        if size != 4096:
+            raise Failure('the new segment %s has %d bytes, not the 4 KiB asked for' % (path, size))
+        say('the dialog created %s (%d bytes) and the window shows it' % (path, size))
+
+        # Its writers panel is the only one with a Start button (a panel of a segment
+        # Shmlens did not create only explains why it will not write). Its Writers tab
+        # is the one beside it.
+        start = poll(lambda: find(self.frame, lambda a: role(a) == 'push button'
+                                  and a.name == START_WRITER_NAME),
+                     WAIT, 'the button %r' % START_WRITER_NAME)
+        panel = start
+        while panel is not None and panel.name != WRITERS_PANEL_NAME:
+            panel = panel.parent
+        side = panel
+        tab = None
+        while side is not None and tab is None:
+            side = side.parent
+            tab = find(side, lambda a: role(a) == 'page tab' and a.name == WRITERS_TAB)
+        if panel is None or tab is None:
+            raise Failure('no panel %r with a %r tab holds the button %r'
+                          % (WRITERS_PANEL_NAME, WRITERS_TAB, START_WRITER_NAME))
+        do_action(tab, 'click')
+        poll(lambda: pyatspi.STATE_SELECTED in states(tab) or pyatspi.STATE_PRESSED in states(tab),
+             WAIT, 'the %r tab to be selected' % WRITERS_TAB)
+        say('clicked the side tab %r' % WRITERS_TAB)
+
+        do_action(start, 'click')
+        pid_re = re.compile(r'^PID (\d+)$')
+
+        def writer_pid():
+            for label in find_all(panel, lambda a: role(a) == 'label' and pid_re.match(a.name or '')):
+                pid = int(pid_re.match(label.name).group(1))
+                if text_of(label) == str(pid):
+                    return pid
+            return None
+
+        pid = poll(writer_pid, WAIT, 'a writer listed with its pid in %r' % WRITERS_PANEL_NAME)
+        with open('/proc/%d/cmdline' % pid, 'rb') as f:
+            argv = f.read().split(b'\0')
+        if b'write' not in argv or not any(name.encode() in arg for arg in argv):
+            raise Failure('PID %d is not a writer of %s: %r' % (pid, name, argv))
+        if pid not in descendants(self.app.pid):
+            raise Failure('the writer PID %d is not a child of the app (pid %d)' % (pid, self.app.pid))
+        say('the panel lists writer PID %d: %s' % (pid, b' '.join(argv).decode(errors='replace')))
+
+        def counter():
+            with open(path, 'rb') as f:
+                data = f.read(8 + COUNTER_SLOT0.size)
+            magic = struct.unpack_from('<I', data)[0]
+            slot_pid, _, _, count = COUNTER_SLOT0.unpack_from(data, 8)
+            return count if magic == COUNTERS_MAGIC and slot_pid == pid else None
+
+        first = poll(counter, WAIT, 'the writer to count in slot 0 of the segment')
+        poll(lambda: (counter() or 0) > first, LIVE_WAIT, 'the counter to grow past %d' % first)
+        iterations_re = re.compile(r'^Iterations (\d+)$')
+        poll(lambda: find(panel, lambda a: role(a) == 'label' and iterations_re.match(a.name or '')
+                          and int(iterations_re.match(a.name).group(1)) > 0),
+             WAIT, 'the writer\'s row to report its iterations')
+        say('the writer counts in the segment (%d, then more) and its row reports iterations'
+            % first)
+
+        stop = poll(lambda: find(panel, lambda a: role(a) == 'push button'
+                                 and a.name == 'Stop PID %d' % pid),
+                    WAIT, 'the button %r' % ('Stop PID %d' % pid))
+        do_action(stop, 'click')
+        poll(lambda: find(panel, lambda a: role(a) == 'label' and a.name == 'State Stopped'),
+             WAIT, 'the writer\'s row to say it stopped')
+        poll(lambda: proc_stat(pid) is None and not os.path.exists('/proc/%d' % pid), WAIT,
+             'the writer process %d to be gone (reaped)' % pid)
+        say('clicked %r: the row says stopped, and PID %d is gone' % ('Stop PID %d' % pid, pid))
+
+        remove = poll(lambda: find(panel, lambda a: role(a) == 'push button'
+                                   and a.name == 'Remove PID %d' % pid),
+                      WAIT, 'the button %r' % ('Remove PID %d' % pid))
+        do_action(remove, 'click')
+        poll(lambda: writer_pid() is None, WAIT, 'the writer to leave the list')
+        say('clicked %r: the writer left the list' % ('Remove PID %d' % pid))
+
     def run(self):
         self.create_segment()
         self.start_app()
@@ -802,6 +938,7 @@ class E2E:
         self.check_removed()
         # Last: its right-click moves the cursor the values above are read at.
         self.check_controls_named()
+        self.check_writers()
         self.check_app_healthy()
 
 

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <gtk/gtk.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -1091,6 +1092,79 @@ test_highlight_size_changes (void)
   fixture_close (&f);
 }
 
+/* How many pixels of @area differ between two pictures of the same size. */
+static guint
+pixels_differing_in (GdkTexture            *a,
+                     GdkTexture            *b,
+                     const graphene_rect_t *area)
+{
+  int width = gdk_texture_get_width (a);
+  g_autofree guint8 *pa = texture_pixels (a);
+  g_autofree guint8 *pb = texture_pixels (b);
+  int x0 = (int) ceil (area->origin.x), y0 = (int) ceil (area->origin.y);
+  int x1 = (int) floor (area->origin.x + area->size.width);
+  int y1 = (int) floor (area->origin.y + area->size.height);
+  guint n = 0;
+
+  g_assert_cmpint (gdk_texture_get_height (a), ==, gdk_texture_get_height (b));
+  g_assert_cmpint (width, ==, gdk_texture_get_width (b));
+  g_assert_cmpint (x1, >, x0);
+  g_assert_cmpint (y1, >, y0);
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++)
+      if (memcmp (pa + ((gsize) y * width + x) * 4, pb + ((gsize) y * width + x) * 4, 4) != 0)
+        n++;
+  return n;
+}
+
+/* A tinted region is washed with its colour in both columns; the bytes around it are
+ * not; clearing the tints gives back the picture from before, although every row was
+ * cached with its tint. */
+static void
+test_render_tints (void)
+{
+  g_autofree guint8 *data = counting (4096);
+  const ShmlensHexTint tint = { 0x24, 8, { 0.88, 0.11, 0.14, 1.0 } };
+  g_autoptr(GdkTexture) plain = NULL, tinted = NULL, cleared = NULL;
+  graphene_rect_t inside_hex, inside_text, outside_hex, outside_text;
+  GdkRGBA color;
+  Fixture f = { 0 };
+
+  fixture_open (&f, data, 4096, 16, 600, 400);
+  shmlens_hex_view_set_fade_time (f.view, 0);
+  refresh (&f, g_get_monotonic_time ());
+  settle ();
+  plain = render_view (&f);
+
+  shmlens_hex_view_set_tints (f.view, &tint, 1);
+  g_assert_true (shmlens_hex_view_get_byte_tint (f.view, 0x24, &color));
+  g_assert_true (gdk_rgba_equal (&color, &tint.color));
+  g_assert_true (shmlens_hex_view_get_byte_tint (f.view, 0x2b, NULL));
+  g_assert_false (shmlens_hex_view_get_byte_tint (f.view, 0x23, NULL));
+  g_assert_false (shmlens_hex_view_get_byte_tint (f.view, 0x2c, NULL));
+  settle ();
+  tinted = render_view (&f);
+
+  g_assert_true (shmlens_hex_view_get_byte_area (f.view, 0x27, FALSE, &inside_hex));
+  g_assert_true (shmlens_hex_view_get_byte_area (f.view, 0x27, TRUE, &inside_text));
+  g_assert_true (shmlens_hex_view_get_byte_area (f.view, 0x47, FALSE, &outside_hex));
+  g_assert_true (shmlens_hex_view_get_byte_area (f.view, 0x47, TRUE, &outside_text));
+  /* The wash covers the whole cell, not only the digits' strokes. */
+  g_assert_cmpuint (pixels_differing_in (plain, tinted, &inside_hex), >=,
+                    (guint) (inside_hex.size.width * inside_hex.size.height / 2));
+  g_assert_cmpuint (pixels_differing_in (plain, tinted, &inside_text), >=,
+                    (guint) (inside_text.size.width * inside_text.size.height / 2));
+  g_assert_cmpuint (pixels_differing_in (plain, tinted, &outside_hex), ==, 0);
+  g_assert_cmpuint (pixels_differing_in (plain, tinted, &outside_text), ==, 0);
+
+  shmlens_hex_view_set_tints (f.view, NULL, 0);
+  g_assert_false (shmlens_hex_view_get_byte_tint (f.view, 0x24, NULL));
+  settle ();
+  cleared = render_view (&f);
+  g_assert_true (same_pictures (plain, cleared, "tints-cleared"));
+  fixture_close (&f);
+}
+
 /* Go to offset */
 
 static void
@@ -1446,6 +1520,7 @@ main (int    argc,
   g_test_add_func ("/shmlens/hex-view/render/glyph-cache-matches-pango",
                    test_render_glyph_cache_matches_pango);
   g_test_add_func ("/shmlens/hex-view/highlight/size-changes", test_highlight_size_changes);
+  g_test_add_func ("/shmlens/hex-view/render/tints", test_render_tints);
   g_test_add_func ("/shmlens/hex-view/goto/parse", test_goto_parse);
   g_test_add_func ("/shmlens/hex-view/goto/popover", test_goto_popover);
   g_test_add_func ("/shmlens/hex-view/find/in-view", test_find_in_view);

@@ -40,12 +40,13 @@ shmlens_a11y_strip_mnemonic (const char *label)
 }
 
 static void
-name_button (GtkButton *button)
+name_button (GtkWidget  *button,
+             const char *label,
+             gboolean    use_underline)
 {
-  const char *label = gtk_button_get_label (button);
   g_autofree char *name = NULL;
 
-  if (label == NULL || !gtk_button_get_use_underline (button))
+  if (label == NULL || !use_underline)
     return;
   name = shmlens_a11y_strip_mnemonic (label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
@@ -56,9 +57,9 @@ name_button (GtkButton *button)
  * shmlens_a11y_name_mnemonic_buttons:
  * @root: a widget
  *
- * Gives @root and every button under it that shows a mnemonic label one accessible
- * name, the label as it reads. Call it once the widgets are built; a button whose
- * label changes later needs it again.
+ * Gives @root and every button or check button under it that shows a mnemonic label
+ * one accessible name, the label as it reads. Call it once the widgets are built; a
+ * button whose label changes later needs it again.
  */
 void
 shmlens_a11y_name_mnemonic_buttons (GtkWidget *root)
@@ -66,7 +67,12 @@ shmlens_a11y_name_mnemonic_buttons (GtkWidget *root)
   g_return_if_fail (GTK_IS_WIDGET (root));
 
   if (GTK_IS_BUTTON (root))
-    name_button (GTK_BUTTON (root));
+    name_button (root, gtk_button_get_label (GTK_BUTTON (root)),
+                 gtk_button_get_use_underline (GTK_BUTTON (root)));
+  /* a check button reads "_Keep" the same way */
+  else if (GTK_IS_CHECK_BUTTON (root))
+    name_button (root, gtk_check_button_get_label (GTK_CHECK_BUTTON (root)),
+                 gtk_check_button_get_use_underline (GTK_CHECK_BUTTON (root)));
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     shmlens_a11y_name_mnemonic_buttons (child);

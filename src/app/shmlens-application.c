@@ -3,9 +3,16 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
 
 #include "shmlens-application.h"
+#include "shmlens-test-segments.h"
 #include "shmlens-window.h"
+#include "shmlens-writers.h"
+
+/* How long writers get to stop by themselves when the app quits. */
+#define WRITERS_STOP_TIMEOUT_MS 2000
 
 struct _ShmlensApplication
 {
@@ -89,6 +96,15 @@ static const GActionEntry app_entries[] = {
   { "about", about_activated },
 };
 
+/* SIGTERM (a logout, `kill`) and SIGINT (Ctrl+C in a terminal) quit as the Quit
+ * menu item does, so that writers are stopped and test segments removed. */
+static gboolean
+on_quit_signal (gpointer user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 shmlens_application_startup (GApplication *application)
 {
@@ -99,6 +115,7 @@ shmlens_application_startup (GApplication *application)
   } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
     { "win.open-file", { "<Control>o", NULL } },
+    { "win.new-segment", { "<Control>n", NULL } },
     { "win.close-tab", { "<Control>w", NULL } },
     { "win.pause", { "space", NULL } },
     { "win.follow-writes", { "<Control>j", NULL } },
@@ -110,6 +127,8 @@ shmlens_application_startup (GApplication *application)
 
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_entries,
                                    G_N_ELEMENTS (app_entries), application);
+  g_unix_signal_add (SIGTERM, on_quit_signal, application);
+  g_unix_signal_add (SIGINT, on_quit_signal, application);
   for (gsize i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (application), accels[i].action,
                                            accels[i].accels);
@@ -121,6 +140,47 @@ shmlens_application_startup (GApplication *application)
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
+/**
+ * shmlens_application_end_session:
+ *
+ * What the app does last, when it quits: stops every writer process it started and
+ * waits for them, then removes the test segments created in this session that the
+ * person did not choose to keep.
+ */
+void
+shmlens_application_end_session (void)
+{
+  shmlens_writer_processes_stop_all (WRITERS_STOP_TIMEOUT_MS);
+  shmlens_test_segments_remove_unkept (shmlens_test_segments_get_default ());
+}
+
+static void
+shmlens_application_shutdown (GApplication *application)
+{
+  GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (application)));
+
+  /* The windows first: their pages stop their writers. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_destroy (l->data);
+  g_list_free (windows);
+  shmlens_application_end_session ();
+
+  G_APPLICATION_CLASS (shmlens_application_parent_class)->shutdown (application);
+}
+
+/* Handled in the process started from the terminal, before any window or display. */
+static int
+shmlens_application_handle_local_options (GApplication *application,
+                                          GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("shmlens %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  return -1;
+}
+
 static void
 shmlens_application_class_init (ShmlensApplicationClass *klass)
 {
@@ -128,12 +188,26 @@ shmlens_application_class_init (ShmlensApplicationClass *klass)
 
   app_class->activate = shmlens_application_activate;
   app_class->command_line = shmlens_application_command_line;
+  app_class->handle_local_options = shmlens_application_handle_local_options;
   app_class->startup = shmlens_application_startup;
+  app_class->shutdown = shmlens_application_shutdown;
 }
 
 static void
 shmlens_application_init (ShmlensApplication *self)
 {
+  const GOptionEntry entries[] = {
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+    { NULL }
+  };
+
+  /* With options of its own, GApplication also answers --help itself, without a
+   * display; REF arguments still go to the running instance. */
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[REF…]"));
+  g_application_set_option_context_summary (G_APPLICATION (self),
+    _("Shows shared-memory segments live: opens each REF (/NAME, sysv:ID, memfd:PID:FD, "
+      "anon:PID:0xADDRESS, file:PATH) in the window already running, or starts Shmlens."));
 }
 
 ShmlensApplication *

@@ -10,6 +10,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ShmlensApplication, shmlens_application, SHMLENS, APPLICATION,
                       GtkApplication)
 
-ShmlensApplication *shmlens_application_new (void);
+ShmlensApplication *shmlens_application_new         (void);
+void                shmlens_application_end_session (void);
 
 G_END_DECLS

@@ -35,6 +35,8 @@
 #define HIGHLIGHT_LEVELS 16
 #define HIGHLIGHT_MAX_ALPHA 0.55
 #define SINCE_ALPHA 0.45
+/* A tint is a light wash under the bytes: its colour at this fraction of its alpha. */
+#define TINT_ALPHA 0.22
 
 typedef enum
 {
@@ -94,6 +96,8 @@ struct _ShmlensHexView
   guint group_size;
   guint fade_time;              /* ms */
   gint64 highlight_since;
+  GArray *tints;                /* ShmlensHexTint, in drawing order */
+  guint32 tint_serial;          /* bumped when the tints change */
 
   /* Font metrics and colours, from the style (css_changed) */
   PangoLayout *layout;
@@ -1095,6 +1099,7 @@ typedef struct
   guint64 row;
   double char_width;
   guint32 style_serial;
+  guint32 tint_serial;
   guint32 n;
   guint32 bytes_per_row;
   guint32 group_size;
@@ -1157,9 +1162,23 @@ draw_row (ShmlensHexView *self,
       quiet_frame.alpha = 0.4;
     }
 
-  /* Backgrounds: the cursor's row, changed bytes, the selection. */
+  /* Backgrounds: the cursor's row, tints, changed bytes, the selection. */
   if (is_cursor_row)
     append_rect (snapshot, &self->shade, 0, 0, MAX (self->content_width, 1), self->row_height);
+
+  for (guint t = 0; t < self->tints->len && key->n > 0; t++)
+    {
+      const ShmlensHexTint *tint = &g_array_index (self->tints, ShmlensHexTint, t);
+      guint64 tint_end = tint->length > G_MAXUINT64 - tint->offset ? G_MAXUINT64
+                                                                    : tint->offset + tint->length;
+      GdkRGBA wash = tint->color;
+
+      if (tint->offset >= row_offset + key->n || tint_end <= row_offset)
+        continue;
+      wash.alpha *= TINT_ALPHA;
+      append_span (self, snapshot, &wash, (guint) (MAX (tint->offset, row_offset) - row_offset),
+                   (guint) (MIN (tint_end, row_offset + key->n) - row_offset - 1), 0);
+    }
 
   for (guint i = 0; i <= key->n; i++)
     {
@@ -1303,6 +1322,7 @@ draw_rows (ShmlensHexView *self,
       key->row = row;
       key->char_width = self->char_width;
       key->style_serial = self->style_serial;
+      key->tint_serial = self->tint_serial;
       key->n = n;
       key->bytes_per_row = self->bytes_per_row;
       key->group_size = self->group_size;
@@ -2818,6 +2838,7 @@ shmlens_hex_view_finalize (GObject *object)
   g_clear_pointer (&self->glyph_string, pango_glyph_string_free);
   g_clear_pointer (&self->description, g_free);
   g_clear_pointer (&self->match_pattern, g_bytes_unref);
+  g_clear_pointer (&self->tints, g_array_unref);
 
   G_OBJECT_CLASS (shmlens_hex_view_parent_class)->finalize (object);
 }
@@ -3102,6 +3123,7 @@ shmlens_hex_view_init (ShmlensHexView *self)
   self->pending_scroll = G_MAXUINT64;
   self->column = COLUMN_HEX;
   self->row_nodes = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, row_node_free);
+  self->tints = g_array_new (FALSE, FALSE, sizeof (ShmlensHexTint));
 
   gtk_widget_set_focusable (widget, TRUE);
   gtk_widget_set_overflow (widget, GTK_OVERFLOW_HIDDEN);
@@ -3528,6 +3550,64 @@ shmlens_hex_view_get_byte_highlight (ShmlensHexView *self,
     since_stamp = shmlens_tracker_time_to_stamp (self->tracker, self->highlight_since);
   return stamp_alpha (self, stamps[offset - window_offset],
                       shmlens_tracker_time_to_stamp (self->tracker, now_us), since_stamp);
+}
+
+/**
+ * shmlens_hex_view_set_tints:
+ * @self: a hex view
+ * @tints: (array length=n_tints) (nullable): regions to tint
+ * @n_tints: how many
+ *
+ * Washes each region's bytes, in the hex and the text column, with a light shade of
+ * its colour: under change highlights, the cursor and the selection. Later regions
+ * are drawn over earlier ones where they overlap. Replaces the tints set before; no
+ * tints clears them.
+ */
+void
+shmlens_hex_view_set_tints (ShmlensHexView       *self,
+                            const ShmlensHexTint *tints,
+                            guint                 n_tints)
+{
+  g_return_if_fail (SHMLENS_IS_HEX_VIEW (self));
+  g_return_if_fail (tints != NULL || n_tints == 0);
+
+  if (self->tints->len == n_tints &&
+      (n_tints == 0 || memcmp (self->tints->data, tints, n_tints * sizeof *tints) == 0))
+    return;
+  g_array_set_size (self->tints, 0);
+  g_array_append_vals (self->tints, tints, n_tints);
+  /* every cached row is drawn anew: tints change seldom (a writer starts or stops) */
+  self->tint_serial++;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * shmlens_hex_view_get_byte_tint:
+ * @self: a hex view
+ * @offset: a byte's offset
+ * @color: (out) (optional): where to store the colour of the tint drawn on top
+ *
+ * Returns: whether the byte at @offset is tinted
+ */
+gboolean
+shmlens_hex_view_get_byte_tint (ShmlensHexView *self,
+                                guint64         offset,
+                                GdkRGBA        *color)
+{
+  g_return_val_if_fail (SHMLENS_IS_HEX_VIEW (self), FALSE);
+
+  for (guint t = self->tints->len; t > 0; t--)
+    {
+      const ShmlensHexTint *tint = &g_array_index (self->tints, ShmlensHexTint, t - 1);
+
+      if (offset >= tint->offset && offset - tint->offset < tint->length)
+        {
+          if (color != NULL)
+            *color = tint->color;
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 /**

@@ -8,6 +8,21 @@
 
 G_BEGIN_DECLS
 
+/**
+ * ShmlensHexTint:
+ * @offset: the first byte of the region
+ * @length: its length in bytes
+ * @color: its colour (drawn as a light wash)
+ *
+ * A region of the segment the hex view tints: the bytes a writer owns, say.
+ */
+typedef struct
+{
+  guint64 offset;
+  guint64 length;
+  GdkRGBA color;
+} ShmlensHexTint;
+
 #define SHMLENS_TYPE_HEX_VIEW (shmlens_hex_view_get_type ())
 G_DECLARE_FINAL_TYPE (ShmlensHexView, shmlens_hex_view, SHMLENS, HEX_VIEW, GtkWidget)
 
@@ -44,6 +59,12 @@ void            shmlens_hex_view_set_fade_time       (ShmlensHexView *self,
 double          shmlens_hex_view_get_byte_highlight  (ShmlensHexView *self,
                                                       guint64         offset,
                                                       gint64          now_us);
+void            shmlens_hex_view_set_tints           (ShmlensHexView       *self,
+                                                      const ShmlensHexTint *tints,
+                                                      guint                 n_tints);
+gboolean        shmlens_hex_view_get_byte_tint       (ShmlensHexView *self,
+                                                      guint64         offset,
+                                                      GdkRGBA        *color);
 
 /* Geometry */
 guint           shmlens_hex_view_get_effective_bytes_per_row (ShmlensHexView *self);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* shmlens-segment-page.c: one open segment: hex view, overview, inspector, attachments, structure.
+/* shmlens-segment-page.c: one open segment: hex view, overview and the side panels.
  *
  * The page is the controller of one segment: it owns the reader and the tracker, and
  * a timer at the chosen rate polls the reader for what happened to the segment,
@@ -19,7 +19,9 @@
 #include "shmlens-ref.h"
 #include "shmlens-segment-page.h"
 #include "shmlens-structure-panel.h"
+#include "shmlens-test-segments.h"
 #include "shmlens-tracker.h"
+#include "shmlens-writers-panel.h"
 
 /* CPU time the overview scan may take per refresh: at 10 Hz, 1 % of a core (a full
  * pass over a dense 1 GiB segment then takes about 15 s). */
@@ -36,6 +38,9 @@ struct _ShmlensSegmentPage
   GtkWidget parent_instance;
 
   GtkWidget *box;
+  GtkRevealer *test_revealer;
+  GtkLabel *test_label;
+  GtkCheckButton *keep_check;
   GtkRevealer *banner_revealer;
   GtkWidget *banner;
   GtkLabel *banner_label;
@@ -48,6 +53,7 @@ struct _ShmlensSegmentPage
   GtkStack *side_stack;
   ShmlensStructurePanel *structure;
   ShmlensPlot *plot;
+  ShmlensWritersPanel *writers;
   GtkLabel *error_label;
 
   GByteArray *structure_bytes;
@@ -55,6 +61,7 @@ struct _ShmlensSegmentPage
   GSettings *settings;          /* NULL when the schema is not installed */
   gboolean applying_layout;
   gboolean selecting_field;
+  gboolean updating_test_bar;
 
   ShmlensSegment *segment;
   ShmlensReader *reader;
@@ -81,6 +88,8 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void update_test_bar (ShmlensSegmentPage *self);
 
 G_DEFINE_FINAL_TYPE (ShmlensSegmentPage, shmlens_segment_page, GTK_TYPE_WIDGET)
 
@@ -345,6 +354,8 @@ open_reader (ShmlensSegmentPage *self)
       gtk_label_set_label (self->error_label, error->message);
       gtk_stack_set_visible_child_name (self->stack, "error");
       shmlens_attachments_panel_set_segment (self->attachments, self->segment);
+      shmlens_writers_panel_set_segment (self->writers, self->segment);
+      update_test_bar (self);
       update_titles (self);
       return;
     }
@@ -353,6 +364,8 @@ open_reader (ShmlensSegmentPage *self)
   shmlens_hex_view_set_tracker (self->hex_view, self->tracker);
   shmlens_overview_set_tracker (self->overview, self->tracker);
   shmlens_attachments_panel_set_segment (self->attachments, self->segment);
+  shmlens_writers_panel_set_segment (self->writers, self->segment);
+  update_test_bar (self);
   if (self->changes_since_pause)
     shmlens_hex_view_set_highlight_since (self->hex_view, g_get_monotonic_time ());
   gtk_stack_set_visible_child_name (self->stack, "view");
@@ -383,6 +396,60 @@ on_reopen_clicked (ShmlensSegmentPage *self)
     }
   g_set_object (&self->segment, segment);
   open_reader (self);
+}
+
+/* A test segment says so, and whether it goes when Shmlens closes. */
+static void
+update_test_bar (ShmlensSegmentPage *self)
+{
+  gboolean keep = FALSE;
+  gboolean of_session = shmlens_test_segments_lookup (shmlens_test_segments_get_default (),
+                                                      self->segment, &keep);
+  gboolean ours = of_session || shmlens_writers_panel_get_available (self->writers);
+
+  gtk_revealer_set_reveal_child (self->test_revealer, ours);
+  if (!ours)
+    return;
+  if (!of_session)
+    gtk_label_set_text (self->test_label,
+                        _("Test segment created by Shmlens — not removed when Shmlens closes"));
+  else if (keep)
+    gtk_label_set_text (self->test_label, _("Test segment — kept when Shmlens closes"));
+  else
+    gtk_label_set_text (self->test_label, _("Test segment — removed when Shmlens closes"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->test_label),
+                               gtk_label_get_text (self->test_label));
+  gtk_widget_set_visible (GTK_WIDGET (self->keep_check), of_session);
+  self->updating_test_bar = TRUE;
+  gtk_check_button_set_active (self->keep_check, keep);
+  self->updating_test_bar = FALSE;
+}
+
+static void
+on_keep_toggled (ShmlensSegmentPage *self)
+{
+  g_autofree char *ref = NULL;
+
+  if (self->updating_test_bar)
+    return;
+  ref = shmlens_segment_dup_ref (self->segment);
+  shmlens_test_segments_set_keep (shmlens_test_segments_get_default (), ref,
+                                  gtk_check_button_get_active (self->keep_check));
+}
+
+static void
+on_test_segments_changed (ShmlensSegmentPage *self)
+{
+  update_test_bar (self);
+}
+
+static void
+on_tints_changed (ShmlensSegmentPage *self)
+{
+  guint n = 0;
+  const ShmlensHexTint *tints = shmlens_writers_panel_get_tints (self->writers, &n);
+
+  shmlens_hex_view_set_tints (self->hex_view, tints, n);
 }
 
 static void
@@ -564,6 +631,8 @@ shmlens_segment_page_dispose (GObject *object)
   close_reader (self);
   if (self->structure != NULL)
     g_signal_handlers_disconnect_by_data (self->structure, self);
+  if (self->writers != NULL)
+    g_signal_handlers_disconnect_by_data (self->writers, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), SHMLENS_TYPE_SEGMENT_PAGE);
   g_clear_object (&self->settings);
 
@@ -667,11 +736,15 @@ shmlens_segment_page_class_init (ShmlensSegmentPageClass *klass)
   g_type_ensure (SHMLENS_TYPE_ATTACHMENTS_PANEL);
   g_type_ensure (SHMLENS_TYPE_STRUCTURE_PANEL);
   g_type_ensure (SHMLENS_TYPE_PLOT);
+  g_type_ensure (SHMLENS_TYPE_WRITERS_PANEL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/shmlens/Shmlens/shmlens-segment-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, box);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, test_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, test_label);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, keep_check);
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, banner);
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, banner_label);
@@ -684,8 +757,10 @@ shmlens_segment_page_class_init (ShmlensSegmentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, side_stack);
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, structure);
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, plot);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, writers);
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, error_label);
   gtk_widget_class_bind_template_callback (widget_class, on_reopen_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_keep_toggled);
 }
 
 static void
@@ -706,6 +781,9 @@ shmlens_segment_page_init (ShmlensSegmentPage *self)
   g_signal_connect_swapped (self->structure, "notify::type-name", G_CALLBACK (remember_layout), self);
   g_signal_connect_swapped (self->structure, "notify::offset", G_CALLBACK (remember_layout), self);
   g_signal_connect_swapped (self->structure, "notify::count", G_CALLBACK (remember_layout), self);
+  g_signal_connect_swapped (self->writers, "tints-changed", G_CALLBACK (on_tints_changed), self);
+  g_signal_connect_object (shmlens_test_segments_get_default (), "changed",
+                           G_CALLBACK (on_test_segments_changed), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *
@@ -732,6 +810,34 @@ shmlens_segment_page_get_structure_panel (ShmlensSegmentPage *self)
 {
   g_return_val_if_fail (SHMLENS_IS_SEGMENT_PAGE (self), NULL);
   return self->structure;
+}
+
+/**
+ * shmlens_segment_page_show_panel:
+ * @self: a page
+ * @name: the side panel to show: "inspector", "attachments", "structure" or "writers"
+ */
+void
+shmlens_segment_page_show_panel (ShmlensSegmentPage *self,
+                                 const char         *name)
+{
+  g_return_if_fail (SHMLENS_IS_SEGMENT_PAGE (self));
+  g_return_if_fail (gtk_stack_get_child_by_name (self->side_stack, name) != NULL);
+
+  gtk_stack_set_visible_child_name (self->side_stack, name);
+}
+
+/**
+ * shmlens_segment_page_get_writers_panel:
+ * @self: a page
+ *
+ * Returns: (transfer none): the panel that starts and stops writer processes
+ */
+ShmlensWritersPanel *
+shmlens_segment_page_get_writers_panel (ShmlensSegmentPage *self)
+{
+  g_return_val_if_fail (SHMLENS_IS_SEGMENT_PAGE (self), NULL);
+  return self->writers;
 }
 
 /**

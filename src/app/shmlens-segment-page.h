@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* shmlens-segment-page.h: one open segment: hex view, overview, inspector, attachments, structure. */
+/* shmlens-segment-page.h: one open segment: hex view, overview and the side panels. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -8,6 +8,7 @@
 #include "shmlens-plot.h"
 #include "shmlens-segment.h"
 #include "shmlens-structure-panel.h"
+#include "shmlens-writers-panel.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,9 @@ void            shmlens_segment_page_focus_bytes    (ShmlensSegmentPage *self);
 ShmlensHexView *shmlens_segment_page_get_hex_view   (ShmlensSegmentPage *self);
 ShmlensStructurePanel *shmlens_segment_page_get_structure_panel (ShmlensSegmentPage *self);
 ShmlensPlot    *shmlens_segment_page_get_plot       (ShmlensSegmentPage *self);
+ShmlensWritersPanel *shmlens_segment_page_get_writers_panel (ShmlensSegmentPage *self);
+void            shmlens_segment_page_show_panel     (ShmlensSegmentPage *self,
+                                                     const char         *name);
 const char     *shmlens_segment_page_get_subtitle   (ShmlensSegmentPage *self);
 void            shmlens_segment_page_set_paused     (ShmlensSegmentPage *self,
                                                      gboolean            paused);

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "shmlens-a11y.h"
+#include "shmlens-new-segment-dialog.h"
 #include "shmlens-ref.h"
 #include "shmlens-segment-list.h"
 #include "shmlens-segment-page.h"
@@ -24,6 +25,7 @@ struct _ShmlensWindow
   GtkNotebook *notebook;
 
   GtkFileChooserNative *chooser;
+  GtkWidget *new_segment_dialog;  /* weak */
 };
 
 G_DEFINE_FINAL_TYPE (ShmlensWindow, shmlens_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -61,12 +63,17 @@ update_title (ShmlensWindow *self)
 static void
 on_switch_page (ShmlensWindow *self)
 {
+  /* pages are removed as the window goes, too */
+  if (self->notebook == NULL)
+    return;
   update_title (self);
 }
 
 static void
 on_page_removed (ShmlensWindow *self)
 {
+  if (self->notebook == NULL)
+    return;
   if (gtk_notebook_get_n_pages (self->notebook) == 0)
     gtk_stack_set_visible_child_name (self->content_stack, "welcome");
   update_title (self);
@@ -213,6 +220,19 @@ shmlens_window_open_segment (ShmlensWindow  *self,
 }
 
 /**
+ * shmlens_window_get_current_page:
+ * @self: a window
+ *
+ * Returns: (transfer none) (nullable): the segment shown, if any
+ */
+ShmlensSegmentPage *
+shmlens_window_get_current_page (ShmlensWindow *self)
+{
+  g_return_val_if_fail (SHMLENS_IS_WINDOW (self), NULL);
+  return current_page (self);
+}
+
+/**
  * shmlens_window_open_ref:
  * @self: a window
  * @ref: a segment reference, as shmlens-cli takes it
@@ -289,6 +309,38 @@ open_file_activated (GSimpleAction *action,
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
   g_signal_connect_swapped (self->chooser, "response", G_CALLBACK (on_chooser_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+on_segment_created (ShmlensWindow *self,
+                    const char    *ref)
+{
+  ShmlensSegmentPage *page;
+
+  if (!shmlens_window_open_ref (self, ref, NULL))
+    return;
+  /* A test segment is made to be written into: show where writers start. */
+  page = current_page (self);
+  if (page != NULL)
+    shmlens_segment_page_show_panel (page, "writers");
+}
+
+static void
+new_segment_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  ShmlensWindow *self = SHMLENS_WINDOW (user_data);
+
+  if (self->new_segment_dialog == NULL)
+    {
+      self->new_segment_dialog = shmlens_new_segment_dialog_new (GTK_WINDOW (self));
+      g_object_add_weak_pointer (G_OBJECT (self->new_segment_dialog),
+                                 (gpointer *) &self->new_segment_dialog);
+      g_signal_connect_object (self->new_segment_dialog, "segment-created",
+                               G_CALLBACK (on_segment_created), self, G_CONNECT_SWAPPED);
+    }
+  gtk_window_present (GTK_WINDOW (self->new_segment_dialog));
 }
 
 static void
@@ -376,6 +428,7 @@ static const GActionEntry win_entries[] = {
   { "bytes-per-row", NULL, "u", "uint32 0", change_layout },
   { "group-size", NULL, "u", "uint32 1", change_layout },
   { "open-file", open_file_activated },
+  { "new-segment", new_segment_activated },
   { "close-tab", close_tab_activated },
   { "focus-search", focus_search_activated },
   { "pause", NULL, NULL, "false", change_pause },
@@ -401,6 +454,14 @@ shmlens_window_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  if (self->new_segment_dialog != NULL)
+    {
+      GtkWidget *dialog = self->new_segment_dialog;
+
+      g_object_remove_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->new_segment_dialog);
+      self->new_segment_dialog = NULL;
+      gtk_window_destroy (GTK_WINDOW (dialog));
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), SHMLENS_TYPE_WINDOW);
 
   G_OBJECT_CLASS (shmlens_window_parent_class)->dispose (object);

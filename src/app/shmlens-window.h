@@ -6,6 +6,7 @@
 
 #include "shmlens-application.h"
 #include "shmlens-segment.h"
+#include "shmlens-segment-page.h"
 
 G_BEGIN_DECLS
 
@@ -18,5 +19,6 @@ void           shmlens_window_open_segment (ShmlensWindow      *self,
 gboolean       shmlens_window_open_ref     (ShmlensWindow      *self,
                                             const char         *ref,
                                             GError            **error);
+ShmlensSegmentPage *shmlens_window_get_current_page (ShmlensWindow *self);
 
 G_END_DECLS
