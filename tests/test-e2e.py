@@ -74,6 +74,9 @@ STRUCT_TEXT = ('#include <stdint.h>\n'
 STRUCT_VALUE = 0x55667788     # written while the structure panel shows the counter
 # The writers step: a test segment made in the app, a counter writer in its Writers tab.
 MAIN_MENU_NAME = 'Main Menu'
+DEMOS_ITEM = 'Demos'
+COUNTERS_ITEM = 'Counters'
+DEMO_EXPLANATION = 'Each writer process took a slot of its own'
 NEW_SEGMENT_ITEM = 'New Test Segment…'
 DIALOG_NAME_FIELD = 'Name'
 CREATE_NAME = 'Create'
@@ -924,6 +927,110 @@ class E2E:
         poll(lambda: writer_pid() is None, WAIT, 'the writer to leave the list')
         say('clicked %r: the writer left the list' % ('Remove PID %d' % pid))
 
+    def check_demo(self):
+        """The Counters demo from the main menu's Demos: its segment opens with its
+        explanation, its three writers are listed with their pids (children of the
+        app running `shmlens-cli write`); one stopped is gone, the others go on."""
+        def clickable(acc):
+            try:
+                action = acc.queryAction()
+            except NotImplementedError:
+                return False
+            return 'click' in [action.getName(i) for i in range(action.nActions)]
+
+        menu = poll(lambda: find(self.frame, lambda a: role(a) in ('push button', 'toggle button')
+                                 and a.name == MAIN_MENU_NAME and clickable(a)),
+                    WAIT, 'the button %r' % MAIN_MENU_NAME)
+        do_action(menu, 'click')
+        demos = poll(lambda: find(self.frame, lambda a: role(a) == 'menu item'
+                                  and a.name == DEMOS_ITEM and pyatspi.STATE_VISIBLE in states(a)),
+                     WAIT, 'the menu item %r' % DEMOS_ITEM)
+        do_action(demos, 'click')
+        item = poll(lambda: find(self.frame, lambda a: role(a) == 'menu item'
+                                 and a.name == COUNTERS_ITEM and pyatspi.STATE_VISIBLE in states(a)),
+                    WAIT, 'the menu item %r' % COUNTERS_ITEM)
+        do_action(item, 'click')
+        say('chose %r, then %r, in the main menu' % (DEMOS_ITEM, COUNTERS_ITEM))
+
+        poll(lambda: (self.frame.name or '').startswith('/shmlens-demo-counters-'), WAIT,
+             'the demo\'s segment in the window title')
+        name = self.frame.name.split(' ')[0][1:]
+        path = os.path.join(shmlens_testlib.POSIX_DIR, name)
+
+        def remove_segment():
+            # the app removes it when it quits; this is for when it cannot
+            if os.path.exists(path):
+                os.unlink(path)
+        shmlens_testlib._register_cleanup(remove_segment)
+
+        def explained():
+            for label in find_all(self.frame, lambda a: role(a) == 'label'):
+                try:
+                    if DEMO_EXPLANATION in text_of(label):
+                        return label
+                except NotImplementedError:
+                    continue
+            return None
+        poll(explained, WAIT, 'the demo\'s explanation')
+        say('the window shows /%s with the demo\'s explanation' % name)
+
+        # The demo's writers panel: the page's one with writers in it.
+        pid_re = re.compile(r'^PID (\d+)$')
+
+        def writer_pids(root):
+            pids = []
+            for label in find_all(root, lambda a: role(a) == 'label' and pid_re.match(a.name or '')):
+                pid = int(pid_re.match(label.name).group(1))
+                try:
+                    if text_of(label) == str(pid):
+                        pids.append(pid)
+                except NotImplementedError:
+                    continue
+            return pids
+
+        def demo_panel():
+            for panel in find_all(self.frame, lambda a: a.name == WRITERS_PANEL_NAME):
+                if len(writer_pids(panel)) == 3:
+                    return panel
+            return None
+        panel = poll(demo_panel, WAIT, 'three writers listed with their pids')
+        side = panel
+        tab = None
+        while side is not None and tab is None:
+            side = side.parent
+            tab = find(side, lambda a: role(a) == 'page tab' and a.name == WRITERS_TAB)
+        if tab is None:
+            raise Failure('the demo\'s writers panel has no %r tab beside it' % WRITERS_TAB)
+        do_action(tab, 'click')
+        poll(lambda: pyatspi.STATE_SELECTED in states(tab) or pyatspi.STATE_PRESSED in states(tab),
+             WAIT, 'the %r tab to be selected' % WRITERS_TAB)
+        pids = writer_pids(panel)
+        children = descendants(self.app.pid)
+        for pid in pids:
+            with open('/proc/%d/cmdline' % pid, 'rb') as f:
+                argv = f.read().split(b'\0')
+            if b'write' not in argv or name.encode() not in b' '.join(argv):
+                raise Failure('PID %d is not a writer of %s: %r' % (pid, name, argv))
+            if pid not in children:
+                raise Failure('the writer PID %d is not a child of the app' % pid)
+        say('the Writers tab lists the demo\'s writers: PIDs %s' % pids)
+
+        stop = poll(lambda: find(panel, lambda a: role(a) == 'push button'
+                                 and a.name == 'Stop PID %d' % pids[0]),
+                    WAIT, 'the button %r' % ('Stop PID %d' % pids[0]))
+        do_action(stop, 'click')
+        poll(lambda: proc_stat(pids[0]) is None and not os.path.exists('/proc/%d' % pids[0]), WAIT,
+             'the writer process %d to be gone' % pids[0])
+        remove = poll(lambda: find(panel, lambda a: role(a) == 'push button'
+                                   and a.name == 'Remove PID %d' % pids[0]),
+                      WAIT, 'the button %r' % ('Remove PID %d' % pids[0]))
+        do_action(remove, 'click')
+        poll(lambda: pids[0] not in writer_pids(panel), WAIT, 'the stopped writer to leave the list')
+        for pid in pids[1:]:
+            if proc_stat(pid) is None:
+                raise Failure('stopping PID %d also ended PID %d' % (pids[0], pid))
+        say('stopped PID %d: it is gone and off the list; PIDs %s go on' % (pids[0], pids[1:]))
+
     def run(self):
         self.create_segment()
         self.start_app()
@@ -939,6 +1046,7 @@ class E2E:
         # Last: its right-click moves the cursor the values above are read at.
         self.check_controls_named()
         self.check_writers()
+        self.check_demo()
         self.check_app_healthy()
 
 

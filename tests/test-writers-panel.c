@@ -19,11 +19,13 @@
 
 #include "shmlens-application.h"
 #include "shmlens-created.h"
+#include "shmlens-demo.h"
 #include "shmlens-error.h"
 #include "shmlens-new-segment-dialog.h"
 #include "shmlens-reader.h"
 #include "shmlens-ref.h"
 #include "shmlens-segment-page.h"
+#include "shmlens-structure-panel.h"
 #include "shmlens-test-segments.h"
 #include "shmlens-test-util.h"
 #include "shmlens-window.h"
@@ -970,6 +972,178 @@ remove_runtime_dir (void)
   g_rmdir (runtime_paths[2]);
 }
 
+/* ---- demos, from the window's Demos menu ---- */
+
+/* It said "start" (some race writers are done moments later). */
+static gboolean
+writer_started (gpointer writer)
+{
+  ShmlensWriterState state = shmlens_writer_process_get_state (writer);
+
+  return state != SHMLENS_WRITER_STATE_STARTING && state != SHMLENS_WRITER_STATE_FAILED &&
+         shmlens_writer_process_get_pid (writer) > 0;
+}
+
+typedef struct
+{
+  ShmlensStructurePanel *panel;
+  const char *path;
+  double at_least;
+} LeafWait;
+
+static gboolean
+leaf_at_least (gpointer data)
+{
+  LeafWait *wait = data;
+  double value;
+
+  return shmlens_structure_panel_get_leaf_value (wait->panel, wait->path, &value) &&
+         value >= wait->at_least;
+}
+
+static double
+leaf (ShmlensStructurePanel *panel,
+      const char            *path)
+{
+  double value = -1;
+
+  g_assert_true (shmlens_structure_panel_get_leaf_value (panel, path, &value));
+  return value;
+}
+
+static void
+wait_leaf (ShmlensStructurePanel *panel,
+           const char            *path,
+           double                 at_least)
+{
+  LeafWait wait = { panel, path, at_least };
+  g_autofree char *what = g_strdup_printf ("%s to reach %g", path, at_least);
+
+  wait_until (leaf_at_least, &wait, what);
+}
+
+/* Every demo, as a teacher starts it: its segment (a test segment of Shmlens's own),
+ * the header its writers were compiled with over it, its writers running as separate
+ * processes, its explanation; values moving; nothing left once the window closes and
+ * the session ends. */
+static void
+test_demos (void)
+{
+  static const struct
+  {
+    const char *id;
+    const char *type_name;
+    guint n_records;
+    guint n_writers;
+  } expected[] = {
+    { "hello", "struct hello", 1, 0 },
+    { "counters", "struct counters", 1, 3 },
+    { "race", "struct race", 3, 6 },
+    { "ring", "struct ring_buffer", 1, 1 },
+    { "seqlock", "struct seqlock", 1, 1 },
+  };
+
+  for (guint d = 0; d < G_N_ELEMENTS (expected); d++)
+    {
+      const ShmlensDemo *demo = shmlens_demo_lookup (expected[d].id);
+      ShmlensWindow *window = new_window ();
+      ShmlensSegmentPage *page;
+      ShmlensStructurePanel *panel;
+      ShmlensWritersPanel *writers;
+      ShmlensSegment *segment;
+      g_autofree char *ref = NULL;
+      g_autofree char *path = NULL;
+      g_autoptr(GArray) pids = g_array_new (FALSE, FALSE, sizeof (int));
+      guint64 offset, count;
+
+      g_test_message ("demo %s", expected[d].id);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.demo", "s",
+                                                 expected[d].id));
+      page = shmlens_window_get_current_page (window);
+      g_assert_nonnull (page);
+      segment = shmlens_segment_page_get_segment (page);
+      ref = shmlens_segment_dup_ref (segment);
+      track (ref + 1, TRUE);
+      path = g_strconcat ("/dev/shm", ref, NULL);
+      if (demo->segment_name != NULL)
+        g_assert_cmpstr (ref + 1, ==, demo->segment_name);
+      else
+        g_assert_true (g_str_has_prefix (ref, "/shmlens-demo-"));
+      g_assert_true (shmlens_created_is_ours (segment));
+      g_assert_cmpuint (shmlens_segment_get_size (segment), ==, demo->size);
+
+      /* its layout and explanation */
+      panel = shmlens_segment_page_get_structure_panel (page);
+      g_assert_true (shmlens_structure_panel_has_layout (panel));
+      g_assert_cmpstr (shmlens_structure_panel_get_type_name (panel), ==, expected[d].type_name);
+      shmlens_structure_panel_get_placement (panel, &offset, &count);
+      g_assert_cmpuint (offset, ==, 0);
+      g_assert_cmpuint (count, ==, expected[d].n_records);
+      g_assert_cmpstr (shmlens_segment_page_get_explanation (page), ==, demo->explanation);
+
+      /* its writers: real processes, running `shmlens-cli write` */
+      writers = shmlens_segment_page_get_writers_panel (page);
+      g_assert_cmpuint (n_writers (writers), ==, expected[d].n_writers);
+      for (guint i = 0; i < expected[d].n_writers; i++)
+        {
+          g_autoptr(ShmlensWriterProcess) writer =
+            g_list_model_get_item (shmlens_writers_panel_get_writers (writers), i);
+          int pid;
+
+          wait_until (writer_started, writer, "a demo writer to start");
+          pid = shmlens_writer_process_get_pid (writer);
+          g_assert_cmpint (pid, >, 0);
+          g_array_append_val (pids, pid);
+          if (process_exists (pid))
+            {
+              g_auto(GStrv) argv = process_argv (pid);
+              g_assert_cmpstr (argv[1], ==, "write");
+            }
+        }
+
+      /* what the lesson shows */
+      if (g_str_equal (expected[d].id, "hello"))
+        {
+          g_autofree char *contents = NULL;
+
+          g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+          g_assert_cmpstr (contents, ==, "Message from first process.");
+        }
+      else if (g_str_equal (expected[d].id, "counters"))
+        {
+          wait_leaf (panel, "slots[0].counter", 3);
+          wait_leaf (panel, "slots[1].counter", 3);
+          wait_leaf (panel, "slots[2].counter", 3);
+          g_assert_cmpfloat (leaf (panel, "n_slots"), ==, 3);
+        }
+      else if (g_str_equal (expected[d].id, "race"))
+        {
+          /* the unsynchronized and the atomic groups are done in seconds */
+          wait_leaf (panel, "[0].n_done", 2);
+          wait_leaf (panel, "[1].n_done", 2);
+          g_assert_cmpfloat (leaf (panel, "[0].counter"), <=, leaf (panel, "[0].expected"));
+          g_test_message ("without synchronization: %.0f of %.0f", leaf (panel, "[0].counter"),
+                          leaf (panel, "[0].expected"));
+          g_assert_cmpfloat (leaf (panel, "[1].expected"), ==, 100000000);
+          g_assert_cmpfloat (leaf (panel, "[1].counter"), ==, 100000000);
+          g_assert_cmpfloat (leaf (panel, "[2].n_writers"), ==, 2);
+        }
+      else if (g_str_equal (expected[d].id, "ring"))
+        wait_leaf (panel, "head.position", 3);
+      else if (g_str_equal (expected[d].id, "seqlock"))
+        wait_leaf (panel, "sequence", 100);
+
+      /* closing the window ends the writers; the session's end removes the segment */
+      gtk_window_destroy (GTK_WINDOW (window));
+      for (guint i = 0; i < pids->len; i++)
+        wait_until (process_gone, GINT_TO_POINTER (g_array_index (pids, int, i)),
+                    "a demo writer to end with its window");
+      shmlens_test_segments_remove_unkept (shmlens_test_segments_get_default ());
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+      track (ref + 1, FALSE);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1019,6 +1193,7 @@ main (int    argc,
   g_test_add_func ("/shmlens/new-segment-dialog/creates-segment", test_dialog_creates_segment);
   g_test_add_func ("/shmlens/new-segment-dialog/shows-errors", test_dialog_shows_errors);
   g_test_add_func ("/shmlens/new-segment-dialog/end-of-session", test_end_of_session);
+  g_test_add_func ("/shmlens/demos/from-the-window", test_demos);
 
   status = g_test_run ();
   g_clear_object (&app);

@@ -6,6 +6,7 @@
 #include <glib-unix.h>
 #include <signal.h>
 
+#include "shmlens-demos.h"
 #include "shmlens-application.h"
 #include "shmlens-test-segments.h"
 #include "shmlens-window.h"
@@ -58,6 +59,22 @@ shmlens_application_command_line (GApplication            *application,
           status = 1;
         }
     }
+
+  {
+    GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+    const char *demo = NULL;
+
+    if (g_variant_dict_lookup (options, "demo", "&s", &demo))
+      {
+        g_autoptr(GError) error = NULL;
+
+        if (shmlens_demos_start (window, demo, &error) == NULL)
+          {
+            g_application_command_line_printerr (command_line, "shmlens: %s\n", error->message);
+            status = 1;
+          }
+      }
+  }
 
   gtk_window_present (GTK_WINDOW (window));
   return status;
@@ -198,6 +215,8 @@ shmlens_application_init (ShmlensApplication *self)
 {
   const GOptionEntry entries[] = {
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+    { "demo", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Start a demo: hello, counters, race, ring or seqlock"), N_("NAME") },
     { NULL }
   };
 

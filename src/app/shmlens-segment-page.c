@@ -42,6 +42,9 @@ struct _ShmlensSegmentPage
   GtkLabel *test_label;
   GtkCheckButton *keep_check;
   GtkRevealer *banner_revealer;
+  GtkRevealer *explanation_revealer;
+  GtkLabel *explanation_title;
+  GtkLabel *explanation_text;
   GtkWidget *banner;
   GtkLabel *banner_label;
   GtkWidget *reopen_button;
@@ -708,6 +711,12 @@ shmlens_segment_page_constructed (GObject *object)
 }
 
 static void
+on_explanation_closed (ShmlensSegmentPage *self)
+{
+  gtk_revealer_set_reveal_child (self->explanation_revealer, FALSE);
+}
+
+static void
 shmlens_segment_page_class_init (ShmlensSegmentPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -746,6 +755,10 @@ shmlens_segment_page_class_init (ShmlensSegmentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, test_label);
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, keep_check);
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, explanation_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, explanation_title);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, explanation_text);
+  gtk_widget_class_bind_template_callback (widget_class, on_explanation_closed);
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, banner);
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, banner_label);
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, reopen_button);
@@ -966,4 +979,45 @@ shmlens_segment_page_set_layout (ShmlensSegmentPage *self,
 
   shmlens_hex_view_set_bytes_per_row (self->hex_view, bytes_per_row);
   shmlens_hex_view_set_group_size (self->hex_view, group_size);
+}
+
+/**
+ * shmlens_segment_page_set_explanation:
+ * @self: a page
+ * @title: (nullable): a title, or %NULL to hide the explanation
+ * @text: what to watch in this segment (a demo's explanation)
+ *
+ * Shows a note above the bytes, which the person can hide.
+ */
+void
+shmlens_segment_page_set_explanation (ShmlensSegmentPage *self,
+                                      const char         *title,
+                                      const char         *text)
+{
+  g_return_if_fail (SHMLENS_IS_SEGMENT_PAGE (self));
+
+  if (title == NULL)
+    {
+      gtk_revealer_set_reveal_child (self->explanation_revealer, FALSE);
+      return;
+    }
+  gtk_label_set_text (self->explanation_title, title);
+  gtk_label_set_text (self->explanation_text, text != NULL ? text : "");
+  gtk_revealer_set_reveal_child (self->explanation_revealer, TRUE);
+}
+
+/**
+ * shmlens_segment_page_get_explanation:
+ * @self: a page
+ *
+ * Returns: (nullable): the explanation's text while it is shown
+ */
+const char *
+shmlens_segment_page_get_explanation (ShmlensSegmentPage *self)
+{
+  g_return_val_if_fail (SHMLENS_IS_SEGMENT_PAGE (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->explanation_revealer))
+    return NULL;
+  return gtk_label_get_text (self->explanation_text);
 }

@@ -40,4 +40,9 @@ void            shmlens_segment_page_set_layout (ShmlensSegmentPage *self,
                                                  guint               bytes_per_row,
                                                  guint               group_size);
 
+void            shmlens_segment_page_set_explanation (ShmlensSegmentPage *self,
+                                                      const char         *title,
+                                                      const char         *text);
+const char     *shmlens_segment_page_get_explanation (ShmlensSegmentPage *self);
+
 G_END_DECLS

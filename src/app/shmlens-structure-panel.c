@@ -2747,3 +2747,29 @@ shmlens_structure_panel_new (void)
 {
   return g_object_new (SHMLENS_TYPE_STRUCTURE_PANEL, NULL);
 }
+
+/**
+ * shmlens_structure_panel_expand:
+ * @self: a panel
+ * @depth: how deep to open: 1 opens the top-level rows (each record, when the type is
+ *   repeated), 2 their members too, and so on
+ *
+ * Opens rows so that the fields that matter show at once (a demo's counters).
+ */
+void
+shmlens_structure_panel_expand (ShmlensStructurePanel *self,
+                                guint                  depth)
+{
+  g_return_if_fail (SHMLENS_IS_STRUCTURE_PANEL (self));
+
+  if (self->tree == NULL)
+    return;
+  /* rows expanded here insert their children after them: the loop visits those too */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->tree)); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (self->tree, i);
+
+      if (gtk_tree_list_row_get_depth (row) < depth && gtk_tree_list_row_is_expandable (row))
+        gtk_tree_list_row_set_expanded (row, TRUE);
+    }
+}

@@ -54,4 +54,7 @@ gboolean    shmlens_structure_panel_get_leaf_value   (ShmlensStructurePanel  *se
                                                       const char             *path,
                                                       double                 *value);
 
+void        shmlens_structure_panel_expand           (ShmlensStructurePanel  *self,
+                                                      guint                   depth);
+
 G_END_DECLS

@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "shmlens-demos.h"
 #include "shmlens-a11y.h"
 #include "shmlens-new-segment-dialog.h"
 #include "shmlens-ref.h"
@@ -326,6 +327,18 @@ on_segment_created (ShmlensWindow *self,
 }
 
 static void
+demo_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  ShmlensWindow *self = SHMLENS_WINDOW (user_data);
+  g_autoptr(GError) error = NULL;
+
+  if (shmlens_demos_start (self, g_variant_get_string (parameter, NULL), &error) == NULL)
+    show_error (self, error->message);
+}
+
+static void
 new_segment_activated (GSimpleAction *action,
                        GVariant      *parameter,
                        gpointer       user_data)
@@ -429,6 +442,7 @@ static const GActionEntry win_entries[] = {
   { "group-size", NULL, "u", "uint32 1", change_layout },
   { "open-file", open_file_activated },
   { "new-segment", new_segment_activated },
+  { "demo", demo_activated, "s" },
   { "close-tab", close_tab_activated },
   { "focus-search", focus_search_activated },
   { "pause", NULL, NULL, "false", change_pause },

@@ -162,6 +162,8 @@ struct _ShmlensWriterProcess
   double rate;
   guint slot;
   char *sync;
+  guint64 asked_iterations;     /* what it was asked to make; 0: the CLI's default */
+  guint peers;
   GdkRGBA color;
 
   GSubprocess *subprocess;
@@ -441,6 +443,10 @@ shmlens_writer_process_start (ShmlensWriterProcess  *self,
     g_ptr_array_add (argv, g_strdup_printf ("--slot=%u", self->slot));
   if (self->sync != NULL && g_str_equal (self->pattern, "race"))
     g_ptr_array_add (argv, g_strconcat ("--sync=", self->sync, NULL));
+  if (self->asked_iterations > 0)
+    add_size_option (argv, "iterations", self->asked_iterations);
+  if (self->peers > 1)
+    g_ptr_array_add (argv, g_strdup_printf ("--peers=%u", self->peers));
   g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
@@ -676,6 +682,8 @@ shmlens_writer_process_new (const char              *ref,
   self->rate = spec->rate;
   self->slot = spec->slot;
   self->sync = g_strdup (spec->sync);
+  self->asked_iterations = spec->iterations;
+  self->peers = spec->peers;
   self->color = *color;
   return self;
 }

@@ -44,6 +44,8 @@ GType shmlens_writer_state_get_type (void) G_GNUC_CONST;
  * @rate: iterations per second; 0: as fast as it can; negative: the pattern's default
  * @slot: the writer's slot among several (counter, race)
  * @sync: race: "none", "atomic" or "mutex"; %NULL: the default
+ * @iterations: the iterations to make (race: its increments); 0: the CLI's default
+ * @peers: race: how many writers start together (0: none waited for)
  *
  * What one writer process is asked to do: the options of `shmlens-cli write`.
  */
@@ -55,6 +57,8 @@ typedef struct
   double rate;
   guint slot;
   const char *sync;
+  guint64 iterations;
+  guint peers;
 } ShmlensWriterSpec;
 
 #define SHMLENS_TYPE_WRITER_PROCESS (shmlens_writer_process_get_type ())

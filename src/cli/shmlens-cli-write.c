@@ -289,7 +289,7 @@ shmlens_cli_write (int    argc,
           next_progress += PROGRESS_INTERVAL_US;
         }
 
-      shmlens_writer_step (writer, g_get_real_time ());
+      shmlens_writer_step (writer, g_get_monotonic_time ());
       if (period_us > 0)
         {
           next += period_us;
