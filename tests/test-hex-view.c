@@ -915,6 +915,23 @@ texture_pixels (GdkTexture *texture)
   return pixels;
 }
 
+/* Whether two pictures differ at all (for a test that expects them to). */
+static gboolean
+pictures_differ (GdkTexture *a,
+                 GdkTexture *b)
+{
+  gsize length;
+  g_autofree guint8 *pa = NULL, *pb = NULL;
+
+  if (gdk_texture_get_width (a) != gdk_texture_get_width (b) ||
+      gdk_texture_get_height (a) != gdk_texture_get_height (b))
+    return TRUE;
+  length = (gsize) gdk_texture_get_width (a) * gdk_texture_get_height (a) * 4;
+  pa = texture_pixels (a);
+  pb = texture_pixels (b);
+  return memcmp (pa, pb, length) != 0;
+}
+
 /* Whether two pictures are the same, pixel for pixel. When they are not, both are
  * saved as PNG files, so that whoever reads the failure can look at them. */
 static gboolean
@@ -989,7 +1006,7 @@ test_render_reuses_only_unchanged_rows (void)
   settle ();
   fresh = render_view (&f);
 
-  g_assert_false (same_pictures (before, after, "before-after"));
+  g_assert_true (pictures_differ (before, after));
   g_assert_true (same_pictures (after, fresh, "reused-fresh"));
   fixture_close (&f);
 }
