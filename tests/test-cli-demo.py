@@ -152,6 +152,18 @@ class Writers(unittest.TestCase):
             for pid in writer_pids(self.runtime) - self.writers_before:
                 os.kill(pid, signal.SIGKILL)
 
+    def test_writer_whose_parent_died_before_it_asked(self):
+        """The parent exits before the writer reaches prctl(PR_SET_PDEATHSIG): the
+        writer, told its parent in SHMLENS_PARENT_PID, still stops by itself."""
+        ref = self.create()
+        subprocess.run(['/bin/sh', '-c',
+                        'SHMLENS_PARENT_PID=$$ "$0" write "$1" --pattern=counter '
+                        '>/dev/null 2>&1 & exit 0', cli_path(), ref],
+                       env=self.env, check=True)
+        # The writer may never get as far as writing: it must not be left running.
+        wait_until(lambda: not writer_pids(self.runtime) - self.writers_before, timeout=2.0,
+                   what='the orphaned writer to stop by itself')
+
     def test_write_errors(self):
         ref = self.create(size=64)
         result = self.cli('write', ref, '--pattern=ring')

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include "shmlens-writers.h"
 
@@ -451,6 +452,11 @@ shmlens_writer_process_start (ShmlensWriterProcess  *self,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  /* so that a writer started just as the app dies knows it was ours (see write) */
+  {
+    g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
+    g_subprocess_launcher_setenv (launcher, "SHMLENS_PARENT_PID", pid, TRUE);
+  }
   self->subprocess = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata,
                                                    &local_error);
   if (self->subprocess == NULL)

@@ -70,15 +70,20 @@ start_writers (Run                *run,
                GError            **error)
 {
   g_autofree char *cli = own_path ();
+  g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
 
+  /* so that a writer started just as this process dies knows it was ours */
+  g_subprocess_launcher_setenv (launcher, "SHMLENS_PARENT_PID", pid, TRUE);
   g_clear_pointer (&run->writers, g_ptr_array_unref);
   run->writers = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < run->n_writers; i++)
     {
       g_auto(GStrv) argv = shmlens_demo_writer_argv (run->demo, cli, run->ref, i, run->n_writers, sync,
                                                      run->iterations);
-      GSubprocess *writer = g_subprocess_newv ((const char *const *) argv,
-                                               G_SUBPROCESS_FLAGS_STDOUT_SILENCE, error);
+      GSubprocess *writer = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv,
+                                                          error);
 
       if (writer == NULL)
         return FALSE;

@@ -51,6 +51,21 @@ install_stop_handlers (GError **error)
   return TRUE;
 }
 
+/* The process that started this one. A parent that dies between our exec and the
+ * prctl() below leaves us to init (or a subreaper) before we could ask, and
+ * getppid() would name that one: so the app and `shmlens-cli demo` say who they are
+ * in SHMLENS_PARENT_PID. Started by hand from a shell, the parent is the shell. */
+static pid_t
+starting_process (void)
+{
+  const char *text = g_getenv ("SHMLENS_PARENT_PID");
+  guint64 pid;
+
+  if (text != NULL && g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT, &pid, NULL))
+    return (pid_t) pid;
+  return getppid ();
+}
+
 /* Dies with the process that started it: the kernel sends SIGTERM when the parent
  * exits. A parent that died before this point left us to init, and that is checked
  * too. */
@@ -139,7 +154,7 @@ shmlens_cli_write (int    argc,
   gint64 seed = 0;
   gboolean json = FALSE;
   ShmlensWriterOptions options = { 0 };
-  pid_t parent = getppid ();
+  pid_t parent = starting_process ();
   gint64 start, next, next_progress, period_us;
   const char *reason;
   const GOptionEntry entries[] = {
