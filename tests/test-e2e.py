@@ -802,20 +802,9 @@ class E2E:
                           % (UINT32_LE_NAME, shown, self.last_value))
         say('%r still shows the last value %d' % (UINT32_LE_NAME, self.last_value))
 
-    def check_writers(self):
-        """A test segment made through the app's New Test Segment dialog (main menu),
-        opened in a tab; in its Writers tab a counter writer is started, listed with
-        its pid (a child of the app running `shmlens-cli write`), counts in the
-        segment; stopped, its process is gone, and it leaves the list when removed."""
-        name = shmlens_testlib.unique_name('e2e-writers')
-        path = os.path.join(shmlens_testlib.POSIX_DIR, name)
-
-        def remove_segment():
-            # the app removes it when it quits; this is for when it cannot
-            if os.path.exists(path):
-                os.unlink(path)
-        shmlens_testlib._register_cleanup(remove_segment)
-
+    def choose_from_main_menu(self, *names):
+        """Opens the main menu and clicks the menu items NAMES in turn (a submenu,
+        then an item in it)."""
         def clickable(acc):
             try:
                 action = acc.queryAction()
@@ -827,12 +816,31 @@ class E2E:
                                  and a.name == MAIN_MENU_NAME and clickable(a)),
                     WAIT, 'the button %r' % MAIN_MENU_NAME)
         do_action(menu, 'click')
-        item = poll(lambda: find(self.frame, lambda a: role(a) == 'menu item'
-                                 and a.name == NEW_SEGMENT_ITEM
-                                 and pyatspi.STATE_VISIBLE in states(a)),
-                    WAIT, 'the menu item %r' % NEW_SEGMENT_ITEM)
-        do_action(item, 'click')
-        say('chose %r in the main menu' % NEW_SEGMENT_ITEM)
+        for name in names:
+            item = poll(lambda: find(self.frame, lambda a: role(a) == 'menu item'
+                                     and a.name == name and pyatspi.STATE_VISIBLE in states(a)),
+                        WAIT, 'the menu item %r' % name)
+            do_action(item, 'click')
+        say('chose %s in the main menu' % ', then '.join(repr(n) for n in names))
+
+    @staticmethod
+    def remove_when_done(path):
+        """The app removes its test segments when it quits; this is for when it cannot."""
+        def remove_segment():
+            if os.path.exists(path):
+                os.unlink(path)
+        shmlens_testlib._register_cleanup(remove_segment)
+
+    def check_writers(self):
+        """A test segment made through the app's New Test Segment dialog (main menu),
+        opened in a tab; in its Writers tab a counter writer is started, listed with
+        its pid (a child of the app running `shmlens-cli write`), counts in the
+        segment; stopped, its process is gone, and it leaves the list when removed."""
+        name = shmlens_testlib.unique_name('e2e-writers')
+        path = os.path.join(shmlens_testlib.POSIX_DIR, name)
+
+        self.remove_when_done(path)
+        self.choose_from_main_menu(NEW_SEGMENT_ITEM)
 
         # The dialog is a window of its own: look in the whole application.
         app = self.frame.parent
@@ -931,37 +939,12 @@ class E2E:
         """The Counters demo from the main menu's Demos: its segment opens with its
         explanation, its three writers are listed with their pids (children of the
         app running `shmlens-cli write`); one stopped is gone, the others go on."""
-        def clickable(acc):
-            try:
-                action = acc.queryAction()
-            except NotImplementedError:
-                return False
-            return 'click' in [action.getName(i) for i in range(action.nActions)]
-
-        menu = poll(lambda: find(self.frame, lambda a: role(a) in ('push button', 'toggle button')
-                                 and a.name == MAIN_MENU_NAME and clickable(a)),
-                    WAIT, 'the button %r' % MAIN_MENU_NAME)
-        do_action(menu, 'click')
-        demos = poll(lambda: find(self.frame, lambda a: role(a) == 'menu item'
-                                  and a.name == DEMOS_ITEM and pyatspi.STATE_VISIBLE in states(a)),
-                     WAIT, 'the menu item %r' % DEMOS_ITEM)
-        do_action(demos, 'click')
-        item = poll(lambda: find(self.frame, lambda a: role(a) == 'menu item'
-                                 and a.name == COUNTERS_ITEM and pyatspi.STATE_VISIBLE in states(a)),
-                    WAIT, 'the menu item %r' % COUNTERS_ITEM)
-        do_action(item, 'click')
-        say('chose %r, then %r, in the main menu' % (DEMOS_ITEM, COUNTERS_ITEM))
+        self.choose_from_main_menu(DEMOS_ITEM, COUNTERS_ITEM)
 
         poll(lambda: (self.frame.name or '').startswith('/shmlens-demo-counters-'), WAIT,
              'the demo\'s segment in the window title')
         name = self.frame.name.split(' ')[0][1:]
-        path = os.path.join(shmlens_testlib.POSIX_DIR, name)
-
-        def remove_segment():
-            # the app removes it when it quits; this is for when it cannot
-            if os.path.exists(path):
-                os.unlink(path)
-        shmlens_testlib._register_cleanup(remove_segment)
+        self.remove_when_done(os.path.join(shmlens_testlib.POSIX_DIR, name))
 
         def explained():
             for label in find_all(self.frame, lambda a: role(a) == 'label'):
