@@ -141,6 +141,7 @@ shmlens_application_startup (GApplication *application)
   };
 
   G_APPLICATION_CLASS (shmlens_application_parent_class)->startup (application);
+  gtk_window_set_default_icon_name (APPLICATION_ID);
 
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_entries,
                                    G_N_ELEMENTS (app_entries), application);
