@@ -99,6 +99,35 @@ test_writer_argv (void)
                              "--sync=mutex --iterations=1000 --peers=3 --json");
 }
 
+/* The bytes each writer alone writes, for the app's tints. */
+static void
+test_owned_ranges (void)
+{
+  ShmlensWriterOptions counter = { .pattern = SHMLENS_WRITER_COUNTER, .offset = 64, .slot = 2 };
+  ShmlensWriterOptions race = { .pattern = SHMLENS_WRITER_RACE, .slot = 1 };
+  ShmlensWriterOptions random_fill = { .pattern = SHMLENS_WRITER_RANDOM, .offset = 100 };
+  ShmlensWriterOptions wave = { .pattern = SHMLENS_WRITER_WAVE, .offset = 8 };
+  ShmlensWriterOptions far_slot = { .pattern = SHMLENS_WRITER_COUNTER, .slot = 40 };
+  guint64 offset, length;
+
+  /* counters.h: magic, n_slots, then slots of pid, state, heartbeat, counter */
+  shmlens_writer_get_owned_range (&counter, 4096, &offset, &length);
+  g_assert_cmpuint (offset, ==, 64 + 8 + 2 * 24);
+  g_assert_cmpuint (length, ==, 24);
+  shmlens_writer_get_owned_range (&far_slot, 4096, &offset, &length);
+  g_assert_cmpuint (length, ==, 0);
+  shmlens_writer_get_owned_range (&race, 4096, &offset, &length);
+  g_assert_cmpuint (length, >, 0);
+  g_assert_cmpuint (offset + length, <=, shmlens_writer_pattern_get_min_size (SHMLENS_WRITER_RACE));
+  g_assert_cmpuint (offset, >, 16);
+  shmlens_writer_get_owned_range (&random_fill, 4096, &offset, &length);
+  g_assert_cmpuint (offset, ==, 100);
+  g_assert_cmpuint (length, ==, 3996);
+  shmlens_writer_get_owned_range (&wave, 4096, &offset, &length);
+  g_assert_cmpuint (offset, ==, 8);
+  g_assert_cmpuint (length, ==, shmlens_writer_pattern_get_min_size (SHMLENS_WRITER_WAVE));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -109,5 +138,6 @@ main (int   argc,
   g_test_add_func ("/shmlens/demo/race-plan", test_race_plan);
   g_test_add_func ("/shmlens/demo/counters-plan", test_counters_plan);
   g_test_add_func ("/shmlens/demo/writer-argv", test_writer_argv);
+  g_test_add_func ("/shmlens/demo/owned-ranges", test_owned_ranges);
   return g_test_run ();
 }

@@ -437,11 +437,16 @@ test_counter_writer (void)
     g_assert_nonnull (find_label (row, text));
   }
 
-  /* The bytes it owns, and only those, wear its colour. */
-  g_assert_true (shmlens_hex_view_get_byte_tint (hex_view, 0, &color));
+  /* The bytes it owns, its slot, and only those, wear its colour: not the header all
+   * writers share, nor the other slots. */
+  g_assert_true (shmlens_hex_view_get_byte_tint (hex_view, G_STRUCT_OFFSET (struct counters, slots),
+                                                 &color));
   g_assert_true (gdk_rgba_equal (&color, shmlens_writer_process_get_color (writer)));
-  g_assert_true (shmlens_hex_view_get_byte_tint (hex_view, sizeof (struct counters) - 1, NULL));
-  g_assert_false (shmlens_hex_view_get_byte_tint (hex_view, sizeof (struct counters), NULL));
+  g_assert_true (shmlens_hex_view_get_byte_tint (hex_view, G_STRUCT_OFFSET (struct counters, slots) +
+                                                           sizeof (struct counter_slot) - 1, NULL));
+  g_assert_false (shmlens_hex_view_get_byte_tint (hex_view, 0, NULL));
+  g_assert_false (shmlens_hex_view_get_byte_tint (hex_view, G_STRUCT_OFFSET (struct counters, slots) +
+                                                            sizeof (struct counter_slot), NULL));
 
   /* The row's button stops it: SIGTERM, then it is reaped. */
   stop = find_button (row);
@@ -454,7 +459,8 @@ test_counter_writer (void)
   g_assert_nonnull (find_label (writer_row (shown.panel, writer), "Stopped"));
   read_counters (ref, &after);
   g_assert_cmpuint (after.slots[0].state, ==, COUNTER_STOPPED);
-  g_assert_false (shmlens_hex_view_get_byte_tint (hex_view, 0, NULL));
+  g_assert_false (shmlens_hex_view_get_byte_tint (hex_view, G_STRUCT_OFFSET (struct counters, slots),
+                                                  NULL));
 
   /* A finished writer's button removes it from the list. */
   g_signal_emit_by_name (find_button (writer_row (shown.panel, writer)), "clicked");

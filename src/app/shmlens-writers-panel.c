@@ -141,27 +141,23 @@ pattern_has_slot (ShmlensWriterPattern pattern)
   return pattern == SHMLENS_WRITER_COUNTER || pattern == SHMLENS_WRITER_RACE;
 }
 
-/* The bytes a writer owns: its region, or, when it was given no length, what the
- * pattern takes (random and message: the rest of the segment; see
- * ShmlensWriterOptions). */
+/* The bytes a writer alone writes (a counter's slot, a race writer's entry; the
+ * other patterns' whole region): tinted in its colour. */
 static void
 writer_region (ShmlensWritersPanel  *self,
                ShmlensWriterProcess *writer,
                guint64              *offset,
                guint64              *length)
 {
-  ShmlensWriterPattern pattern = writer_pattern (writer);
   guint64 size = self->segment != NULL ? shmlens_segment_get_size (self->segment) : 0;
+  ShmlensWriterOptions options = {
+    .pattern = writer_pattern (writer),
+    .offset = shmlens_writer_process_get_offset (writer),
+    .length = shmlens_writer_process_get_length (writer),
+    .slot = shmlens_writer_process_get_slot (writer),
+  };
 
-  *offset = shmlens_writer_process_get_offset (writer);
-  *length = shmlens_writer_process_get_length (writer);
-  if (*length == 0)
-    {
-      if (pattern == SHMLENS_WRITER_RANDOM || pattern == SHMLENS_WRITER_MESSAGE)
-        *length = size > *offset ? size - *offset : 0;
-      else
-        *length = shmlens_writer_pattern_get_min_size (pattern);
-    }
+  shmlens_writer_get_owned_range (&options, size, offset, length);
 }
 
 static void

@@ -1227,3 +1227,57 @@ shmlens_writer_is_done (ShmlensWriter *writer)
 
   return writer->options.iterations != 0 && writer->iterations >= writer->options.iterations;
 }
+
+/**
+ * shmlens_writer_get_owned_range:
+ * @options: a writer's options
+ * @segment_size: the size of its segment
+ * @offset: (out): where the bytes it alone writes start
+ * @length: (out): how many there are (0: none of its own)
+ *
+ * The bytes one writer owns among those several share: a counter writer's slot, a
+ * race writer's entry in `writers[]`; the other patterns own their whole region
+ * (random and message without a length: to the end of the segment). For the app to
+ * tint each writer's bytes in its colour.
+ */
+void
+shmlens_writer_get_owned_range (const ShmlensWriterOptions *options,
+                                guint64                     segment_size,
+                                guint64                    *offset,
+                                guint64                    *length)
+{
+  g_return_if_fail (options != NULL && pattern_is_valid (options->pattern));
+
+  *offset = options->offset;
+  *length = options->length;
+  switch (options->pattern)
+    {
+    case SHMLENS_WRITER_COUNTER:
+      *length = 0;
+      if (options->slot < COUNTERS_MAX_SLOTS)
+        {
+          *offset = options->offset + offsetof (struct counters, slots) +
+                    options->slot * sizeof (struct counter_slot);
+          *length = sizeof (struct counter_slot);
+        }
+      break;
+    case SHMLENS_WRITER_RACE:
+      *length = 0;
+      if (options->slot < RACE_MAX_WRITERS)
+        {
+          *offset = options->offset + offsetof (struct race, writers) +
+                    options->slot * sizeof (struct race_writer);
+          *length = sizeof (struct race_writer);
+        }
+      break;
+    case SHMLENS_WRITER_RANDOM:
+    case SHMLENS_WRITER_MESSAGE:
+      if (*length == 0)
+        *length = segment_size > options->offset ? segment_size - options->offset : 0;
+      break;
+    default:
+      if (*length == 0)
+        *length = pattern_info[options->pattern].min_size;
+      break;
+    }
+}

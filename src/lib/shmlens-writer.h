@@ -149,6 +149,11 @@ gboolean shmlens_writer_seqlock_read_consistent (ShmlensReader              *rea
                                                  guint                      *n_retries,
                                                  GError                    **error);
 
+void           shmlens_writer_get_owned_range (const ShmlensWriterOptions *options,
+                                               guint64                     segment_size,
+                                               guint64                    *offset,
+                                               guint64                    *length);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShmlensWriter, shmlens_writer_free)
 
 G_END_DECLS
