@@ -934,12 +934,12 @@ class WatchLayout(CompiledProbe):
         try:
             os.ftruncate(fd, 100)
             event = json.loads(watch.next())
-            self.assertEqual((event['event'], event['old_size'], event['new_size']),
-                             ('size', size, 100))
+            self.assertEqual((event.get('event'), event.get('old_size'), event.get('new_size')),
+                             ('size', size, 100), event)
             os.ftruncate(fd, size)
             event = json.loads(watch.next())
-            self.assertEqual((event['event'], event['old_size'], event['new_size']),
-                             ('size', 100, size))
+            self.assertEqual((event.get('event'), event.get('old_size'), event.get('new_size')),
+                             ('size', 100, size), event)
             # a real change after the growth: the next report, and the only field one
             os.pwrite(fd, struct.pack('<I', 7), 0)
         finally:

@@ -198,12 +198,29 @@ report_fields (Watch      *watch,
   gsize valid;
   const guint8 *now = shmlens_tracker_get_window_bytes (watch->tracker, &valid);
   guint64 window_offset = shmlens_tracker_get_window_offset (watch->tracker);
-  gsize common = MIN (valid, watch->previous_valid);
+  gsize common;
   gsize n_leaves;
   const ShmlensLeaf *leaves;
 
+  /* Bytes read past the size this refresh began with belong to a later state: the
+   * segment grew again between the poll and the read. They are compared once the
+   * growth is seen, as a size change first. */
+  valid = MIN ((guint64) valid, watch->size > window_offset ? watch->size - window_offset : 0);
+  common = MIN (valid, watch->previous_valid);
+
   if (!shmlens_tracker_get_window_changed (watch->tracker))
-    return TRUE;
+    {
+      /* No byte both reads hold changed; but a truncation still ends what the next
+       * comparison may use: the bytes past the new end are not the ones that
+       * growth brings back. */
+      if (valid != watch->previous_valid)
+        {
+          if (valid > 0)
+            memcpy (watch->previous, now, valid);
+          watch->previous_valid = valid;
+        }
+      return TRUE;
+    }
 
   leaves = shmlens_flat_layout_get_leaves (watch->flat, &n_leaves);
   for (gsize i = 0; i < n_leaves; i++)
