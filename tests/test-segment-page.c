@@ -224,11 +224,25 @@ test_broken_layout_not_remembered (void)
   shmlens_test_posix_remove (name);
 }
 
+static void
+test_no_display (void)
+{
+  g_test_skip ("no display to open windows on (DISPLAY is not set); run through build-aux/test");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, NULL);
+
+  /* Under meson's TAP protocol an exit status of 77 counts as an error, not a skip:
+   * without a display the tests report themselves skipped instead. */
+  if (!gtk_init_check ())
+    {
+      g_test_add_func ("/shmlens/segment-page/no-display", test_no_display);
+      return g_test_run ();
+    }
 
   g_test_add_func ("/shmlens/segment-page/structure-follows-the-segment",
                    test_structure_follows_the_segment);
