@@ -13,6 +13,7 @@
 #include <gtk/gtk.h>
 
 #include "shmlens-attachments-panel.h"
+#include "shmlens-test-gtk.h"
 #include "shmlens-test-util.h"
 
 #define SEGMENT_SIZE (2 * 4096)
@@ -382,11 +383,6 @@ test_destroy_while_scanning (Fixture       *fixture,
   shmlens_test_run_main_loop_for (1500);
 }
 
-static void
-test_no_display (void)
-{
-  g_test_skip ("no display");
-}
 
 int
 main (int    argc,
@@ -396,11 +392,8 @@ main (int    argc,
 
   /* Under meson's TAP protocol an exit status of 77 counts as an error, not a skip:
    * without a display the tests report themselves skipped instead. */
-  if (!gtk_init_check ())
-    {
-      g_test_add_func ("/shmlens/attachments-panel/no-display", test_no_display);
-      return g_test_run ();
-    }
+  if (!shmlens_test_gtk_available ("attachments-panel"))
+    return g_test_run ();
 
   g_test_add ("/shmlens/attachments-panel/mapper-appears-then-goes", Fixture, NULL,
               fixture_set_up, test_mapper_appears_and_goes, fixture_tear_down);

@@ -10,6 +10,7 @@
 #include "shmlens-hex-view.h"
 #include "shmlens-hex-view-private.h"
 #include "shmlens-reader.h"
+#include "shmlens-test-gtk.h"
 #include "shmlens-test-util.h"
 #include "shmlens-tracker.h"
 
@@ -1494,23 +1495,11 @@ int
 main (int    argc,
       char **argv)
 {
-  gboolean tap = FALSE;
 
-  for (int i = 1; i < argc; i++)
-    if (g_str_equal (argv[i], "--tap"))
-      tap = TRUE;
 
   g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      /* Meson reads TAP, where a plan of no tests with SKIP is a skip; elsewhere 77. */
-      if (tap)
-        {
-          g_print ("1..0 # SKIP no display: run the GUI tests under Xvfb\n");
-          return 0;
-        }
-      return 77;
-    }
+  if (!shmlens_test_gtk_available ("hex-view"))
+    return g_test_run ();
 
   g_test_add_func ("/shmlens/hex-view/geometry/fit-width", test_geometry_fit_width);
   g_test_add_func ("/shmlens/hex-view/geometry/fixed", test_geometry_fixed);

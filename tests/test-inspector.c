@@ -6,6 +6,7 @@
 
 #include "shmlens-decode.h"
 #include "shmlens-inspector.h"
+#include "shmlens-test-gtk.h"
 #include "shmlens-test-util.h"
 
 #define MS (G_USEC_PER_SEC / 1000)
@@ -312,11 +313,6 @@ test_in_window (void)
   shmlens_test_run_main_loop_for (1200);
 }
 
-static void
-test_no_display (void)
-{
-  g_test_skip ("no display");
-}
 
 int
 main (int    argc,
@@ -326,11 +322,8 @@ main (int    argc,
 
   /* Under meson's TAP protocol an exit status of 77 counts as an error, not a skip:
    * without a display the tests report themselves skipped instead. */
-  if (!gtk_init_check ())
-    {
-      g_test_add_func ("/shmlens/inspector/no-display", test_no_display);
-      return g_test_run ();
-    }
+  if (!shmlens_test_gtk_available ("inspector"))
+    return g_test_run ();
 
   g_test_add_func ("/shmlens/inspector/values-exact-and-named", test_values);
   g_test_add_func ("/shmlens/inspector/changed-values-highlighted-for-a-second", test_highlight);

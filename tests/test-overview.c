@@ -10,6 +10,7 @@
 
 #include "shmlens-overview.h"
 #include "shmlens-reader.h"
+#include "shmlens-test-gtk.h"
 #include "shmlens-test-util.h"
 #include "shmlens-tracker.h"
 
@@ -392,11 +393,6 @@ test_accessible (void)
   fixture_close (&f);
 }
 
-static void
-test_no_display (void)
-{
-  g_test_skip ("no display");
-}
 
 int
 main (int    argc,
@@ -406,11 +402,8 @@ main (int    argc,
 
   /* Under meson's TAP protocol an exit status of 77 counts as an error, not a skip:
    * without a display the tests report themselves skipped instead. */
-  if (!gtk_init_check ())
-    {
-      g_test_add_func ("/shmlens/overview/no-display", test_no_display);
-      return g_test_run ();
-    }
+  if (!shmlens_test_gtk_available ("overview"))
+    return g_test_run ();
 
   g_test_add_func ("/shmlens/overview/marks-changed-region", test_marks_changed_region);
   g_test_add_func ("/shmlens/overview/aggregates-partial-scans", test_aggregates_partial_scans);

@@ -11,6 +11,7 @@
 
 #include "shmlens-plot.h"
 #include "shmlens-plot-private.h"
+#include "shmlens-test-gtk.h"
 #include "shmlens-test-util.h"
 
 #define SECOND ((gint64) G_USEC_PER_SEC)
@@ -774,11 +775,6 @@ test_live_frames (void)
   fixture_close (&f);
 }
 
-static void
-test_no_display (void)
-{
-  g_test_skip ("no display");
-}
 
 int
 main (int    argc,
@@ -792,11 +788,8 @@ main (int    argc,
 
   /* Under meson's TAP protocol an exit status of 77 counts as an error, not a skip:
    * without a display the widget tests report themselves skipped instead. */
-  if (!gtk_init_check ())
-    {
-      g_test_add_func ("/shmlens/plot/no-display", test_no_display);
-      return g_test_run ();
-    }
+  if (!shmlens_test_gtk_available ("plot"))
+    return g_test_run ();
 
   g_test_add_func ("/shmlens/plot/defaults", test_defaults);
   g_test_add_func ("/shmlens/plot/range-fits-values", test_range_fits_values);

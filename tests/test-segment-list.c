@@ -13,6 +13,7 @@
 #include <gtk/gtk.h>
 
 #include "shmlens-segment-list.h"
+#include "shmlens-test-gtk.h"
 #include "shmlens-test-util.h"
 
 #define KiB ((gsize) 1024)
@@ -157,21 +158,6 @@ segment_at (Fixture *fixture,
   return g_list_model_get_item (shown (fixture), position);
 }
 
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static void
 collect_labels (GtkWidget  *root,
@@ -239,7 +225,7 @@ static GtkColumnViewColumn *
 column_titled (Fixture    *fixture,
                const char *title)
 {
-  GtkColumnView *view = GTK_COLUMN_VIEW (find_widget (GTK_WIDGET (fixture->list),
+  GtkColumnView *view = GTK_COLUMN_VIEW (shmlens_test_find_widget (GTK_WIDGET (fixture->list),
                                                       GTK_TYPE_COLUMN_VIEW));
   GListModel *columns = gtk_column_view_get_columns (view);
 
@@ -320,7 +306,7 @@ search (Fixture    *fixture,
         const char *text,
         guint       expected_rows)
 {
-  GtkWidget *entry = find_widget (GTK_WIDGET (fixture->list), GTK_TYPE_SEARCH_ENTRY);
+  GtkWidget *entry = shmlens_test_find_widget (GTK_WIDGET (fixture->list), GTK_TYPE_SEARCH_ENTRY);
   CountWait wait = { fixture, expected_rows };
 
   g_assert_nonnull (entry);
@@ -459,7 +445,7 @@ choose_kind (Fixture    *fixture,
              const char *name,
              gboolean    present)
 {
-  GtkDropDown *dropdown = GTK_DROP_DOWN (find_widget (GTK_WIDGET (fixture->list),
+  GtkDropDown *dropdown = GTK_DROP_DOWN (shmlens_test_find_widget (GTK_WIDGET (fixture->list),
                                                      GTK_TYPE_DROP_DOWN));
   PresenceWait wait = { fixture, name, present };
 
@@ -476,7 +462,7 @@ test_kind_filter (void)
   GtkDropDown *dropdown;
 
   fixture_open (&f);
-  dropdown = GTK_DROP_DOWN (find_widget (GTK_WIDGET (f.list), GTK_TYPE_DROP_DOWN));
+  dropdown = GTK_DROP_DOWN (shmlens_test_find_widget (GTK_WIDGET (f.list), GTK_TYPE_DROP_DOWN));
   g_assert_nonnull (dropdown);
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (dropdown)), ==, 5);
   g_assert_cmpint (position_of (&f, name), >=, 0);
@@ -532,7 +518,7 @@ test_sort_by_size (void)
   g_assert_cmpint (position_of (&f, big), <, position_of (&f, tiny));
   g_assert_cmpint (position_of (&f, tiny), <, position_of (&f, middle));
 
-  view = GTK_COLUMN_VIEW (find_widget (GTK_WIDGET (f.list), GTK_TYPE_COLUMN_VIEW));
+  view = GTK_COLUMN_VIEW (shmlens_test_find_widget (GTK_WIDGET (f.list), GTK_TYPE_COLUMN_VIEW));
   gtk_column_view_sort_by_column (view, column_titled (&f, "Size"), GTK_SORT_ASCENDING);
   settle ();
   g_assert_cmpint (position_of (&f, tiny), ==, 0);
@@ -726,15 +712,15 @@ test_activation (void)
   expected = segment_at (&f, position);
 
   /* Enter or a double-click on a row activates it through the list's action */
-  view = find_widget (GTK_WIDGET (f.list), GTK_TYPE_COLUMN_VIEW);
-  rows = find_widget (view, GTK_TYPE_LIST_VIEW);
+  view = shmlens_test_find_widget (GTK_WIDGET (f.list), GTK_TYPE_COLUMN_VIEW);
+  rows = shmlens_test_find_widget (view, GTK_TYPE_LIST_VIEW);
   g_assert_nonnull (rows);
   g_assert_true (gtk_widget_activate_action (rows, "list.activate-item", "u", (guint) position));
   g_assert_true (activated == expected);
 
   /* Enter in the search entry opens the selected row, or else the first */
   g_clear_object (&activated);
-  entry = find_widget (GTK_WIDGET (f.list), GTK_TYPE_SEARCH_ENTRY);
+  entry = shmlens_test_find_widget (GTK_WIDGET (f.list), GTK_TYPE_SEARCH_ENTRY);
   first_shown = segment_at (&f, 0);
   g_assert_null (shmlens_segment_list_get_selected_segment (f.list));
   g_signal_emit_by_name (entry, "activate");
@@ -782,11 +768,6 @@ test_optional_columns (void)
   fixture_close (&f);
 }
 
-static void
-test_no_display (void)
-{
-  g_test_skip ("no display");
-}
 
 int
 main (int    argc,
@@ -796,11 +777,8 @@ main (int    argc,
 
   /* Under meson's TAP protocol an exit status of 77 counts as an error, not a skip:
    * without a display the tests report themselves skipped instead. */
-  if (!gtk_init_check ())
-    {
-      g_test_add_func ("/shmlens/segment-list/no-display", test_no_display);
-      return g_test_run ();
-    }
+  if (!shmlens_test_gtk_available ("segment-list"))
+    return g_test_run ();
 
   g_test_add_func ("/shmlens/segment-list/appears-within-one-refresh",
                    test_appears_within_one_refresh);

@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "shmlens-segment-page.h"
+#include "shmlens-test-gtk.h"
 #include "shmlens-test-util.h"
 
 #define PATIENCE_MS 5000
@@ -224,11 +225,6 @@ test_broken_layout_not_remembered (void)
   shmlens_test_posix_remove (name);
 }
 
-static void
-test_no_display (void)
-{
-  g_test_skip ("no display to open windows on (DISPLAY is not set); run through build-aux/test");
-}
 
 int
 main (int   argc,
@@ -238,11 +234,8 @@ main (int   argc,
 
   /* Under meson's TAP protocol an exit status of 77 counts as an error, not a skip:
    * without a display the tests report themselves skipped instead. */
-  if (!gtk_init_check ())
-    {
-      g_test_add_func ("/shmlens/segment-page/no-display", test_no_display);
-      return g_test_run ();
-    }
+  if (!shmlens_test_gtk_available ("segment-page"))
+    return g_test_run ();
 
   g_test_add_func ("/shmlens/segment-page/structure-follows-the-segment",
                    test_structure_follows_the_segment);

@@ -16,6 +16,7 @@
 
 #include "shmlens-application.h"
 #include "shmlens-hex-view.h"
+#include "shmlens-test-gtk.h"
 #include "shmlens-test-util.h"
 #include "shmlens-window.h"
 
@@ -219,22 +220,6 @@ close_window (OpenWindow *open)
   g_clear_pointer (&open->name, g_free);
 }
 
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static void
 test_shortcuts_window_complete (void)
@@ -423,7 +408,7 @@ test_icon_buttons_named (void)
 
   open_window (&open);
   /* the find bar's buttons too */
-  hex_view = find_widget (GTK_WIDGET (open.window), SHMLENS_TYPE_HEX_VIEW);
+  hex_view = shmlens_test_find_widget (GTK_WIDGET (open.window), SHMLENS_TYPE_HEX_VIEW);
   g_assert_nonnull (hex_view);
   g_assert_true (gtk_widget_activate_action (hex_view, "hexview.find", NULL));
 
@@ -448,30 +433,14 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(GError) error = NULL;
-  gboolean tap = FALSE;
   int status;
 
-  for (int i = 1; i < argc; i++)
-    if (g_str_equal (argv[i], "--tap"))
-      tap = TRUE;
 
   g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      if (tap)
-        {
-          g_print ("1..0 # SKIP no display: run the GUI tests under Xvfb\n");
-          return 0;
-        }
-      return 77;
-    }
+  if (!shmlens_test_gtk_available ("shortcuts"))
+    return g_test_run ();
 
-  /* An application of its own, registered without claiming the app's bus name. */
-  app = shmlens_application_new ();
-  g_application_set_flags (G_APPLICATION (app), g_application_get_flags (G_APPLICATION (app)) |
-                                                G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  app = shmlens_test_application_new ();
 
   g_test_add_func ("/shmlens/shortcuts/window-lists-every-shortcut", test_shortcuts_window_complete);
   g_test_add_func ("/shmlens/about/dialog", test_about);

@@ -12,6 +12,7 @@
 #include "shmlens-decode.h"
 #include "shmlens-layout.h"
 #include "shmlens-structure-panel.h"
+#include "shmlens-test-gtk.h"
 #include "shmlens-test-util.h"
 
 #define MS (G_USEC_PER_SEC / 1000)
@@ -1111,11 +1112,6 @@ test_destroy_while_busy (void)
   shmlens_test_run_main_loop_for (1200);
 }
 
-static void
-test_no_display (void)
-{
-  g_test_skip ("no display");
-}
 
 int
 main (int    argc,
@@ -1125,11 +1121,8 @@ main (int    argc,
 
   /* Under meson's TAP protocol an exit status of 77 counts as an error, not a skip:
    * without a display the tests report themselves skipped instead. */
-  if (!gtk_init_check ())
-    {
-      g_test_add_func ("/shmlens/structure-panel/no-display", test_no_display);
-      return g_test_run ();
-    }
+  if (!shmlens_test_gtk_available ("structure-panel"))
+    return g_test_run ();
 
 #define ADD(path, func) \
   g_test_add ("/shmlens/structure-panel/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

@@ -27,6 +27,7 @@
 #include "shmlens-segment-page.h"
 #include "shmlens-structure-panel.h"
 #include "shmlens-test-segments.h"
+#include "shmlens-test-gtk.h"
 #include "shmlens-test-util.h"
 #include "shmlens-window.h"
 #include "shmlens-writers-panel.h"
@@ -1155,7 +1156,6 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(GError) error = NULL;
-  gboolean tap = FALSE;
   int status;
 
   /* Before anything asks for it: the registry of created segments is the test's own. */
@@ -1166,28 +1166,14 @@ main (int    argc,
   g_snprintf (runtime_paths[1], MAX_PATH, "%s/shmlens", runtime_dir);
   g_strlcpy (runtime_paths[2], runtime_dir, MAX_PATH);
 
-  for (int i = 1; i < argc; i++)
-    if (g_str_equal (argv[i], "--tap"))
-      tap = TRUE;
-
   g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
+  if (!shmlens_test_gtk_available ("writers-panel"))
     {
       remove_runtime_dir ();
-      if (tap)
-        {
-          g_print ("1..0 # SKIP no display: run the GUI tests under Xvfb\n");
-          return 0;
-        }
-      return 77;
+      return g_test_run ();
     }
 
-  /* An application of its own, registered without claiming the app's bus name. */
-  app = shmlens_application_new ();
-  g_application_set_flags (G_APPLICATION (app), g_application_get_flags (G_APPLICATION (app)) |
-                                                G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  app = shmlens_test_application_new ();
 
   g_test_add_func ("/shmlens/writers-panel/counter-writer", test_counter_writer);
   g_test_add_func ("/shmlens/writers-panel/stop-all", test_stop_all);
