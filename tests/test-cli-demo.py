@@ -262,6 +262,19 @@ class Writers(unittest.TestCase):
         self.assertIn('Kept /MyFileMappingObject', result.out)
         self.assertEqual(self.read('/MyFileMappingObject', 28), b'Message from first process.\0')
 
+    def test_hello_name_left_behind(self):
+        # one an earlier run of ours kept gives way
+        self.ok('demo', 'hello', '--keep')
+        self.assertEqual(self.demo('hello')['message'], 'Message from first process.')
+        self.assertFalse(os.path.exists('/dev/shm/MyFileMappingObject'))
+        # one anybody else made stays, and the demo says why it cannot run
+        with PosixSegment(name=b'MyFileMappingObject', size=256):
+            result = self.cli('demo', 'hello')
+            self.assertEqual(result.returncode, 1, result.describe())
+            self.assertRegex(result.err, r'The “Hello, Shared Memory” demo needs the name '
+                                         r'/MyFileMappingObject: .*is not one of them')
+            self.assertTrue(os.path.exists('/dev/shm/MyFileMappingObject'))
+
     def test_demo_killed_leaves_no_writer(self):
         proc = subprocess.Popen([cli_path(), 'demo', 'counters', '--duration=60'],
                                 env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

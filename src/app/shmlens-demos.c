@@ -10,41 +10,12 @@
 
 #include <glib/gi18n.h>
 
-#include "shmlens-created.h"
 #include "shmlens-demo.h"
 #include "shmlens-demos.h"
 #include "shmlens-structure-panel.h"
 #include "shmlens-test-segments.h"
 #include "shmlens-writers-panel.h"
 #include "shmlens-writers.h"
-
-/* The demo's segment; the hello demo's has a fixed name, and one an earlier run left
- * (and Shmlens made) gives way to the new one. */
-static char *
-create_segment (const ShmlensDemo  *demo,
-                GError            **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  char *ref = shmlens_demo_create_segment (demo, &local_error);
-
-  if (ref == NULL && demo->segment_name != NULL &&
-      g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-    {
-      g_autofree char *old = g_strconcat ("/", demo->segment_name, NULL);
-
-      g_clear_error (&local_error);
-      if (!shmlens_created_remove (old, FALSE, &local_error))
-        {
-          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                      _("The “%s” demo needs the name %s: "), _(demo->title), old);
-          return NULL;
-        }
-      ref = shmlens_demo_create_segment (demo, &local_error);
-    }
-  if (ref == NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
-  return ref;
-}
 
 static void
 apply_layout (ShmlensSegmentPage *page,
@@ -93,7 +64,7 @@ shmlens_demos_start (ShmlensWindow  *window,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("There is no demo “%s”"), id);
       return NULL;
     }
-  ref = create_segment (demo, error);
+  ref = shmlens_demo_create_segment (demo, error);
   if (ref == NULL)
     return NULL;
   /* before the page opens: it shows that the segment goes when Shmlens quits */

@@ -225,31 +225,9 @@ static gboolean
 create_segment (Run     *run,
                 GError **error)
 {
-  g_autoptr(GError) local_error = NULL;
-
   g_clear_pointer (&run->ref, g_free);
-  run->ref = shmlens_demo_create_segment (run->demo, &local_error);
-  /* hello's segment has a fixed name: one left by an earlier run, if ours, goes */
-  if (run->ref == NULL && run->demo->segment_name != NULL &&
-      g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-    {
-      g_autofree char *old = g_strconcat ("/", run->demo->segment_name, NULL);
-
-      g_clear_error (&local_error);
-      if (!shmlens_created_remove (old, FALSE, &local_error))
-        {
-          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                      "The %s demo needs %s: ", run->demo->id, old);
-          return FALSE;
-        }
-      run->ref = shmlens_demo_create_segment (run->demo, &local_error);
-    }
-  if (run->ref == NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  return TRUE;
+  run->ref = shmlens_demo_create_segment (run->demo, error);
+  return run->ref != NULL;
 }
 
 static void

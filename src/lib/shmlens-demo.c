@@ -114,7 +114,9 @@ shmlens_demo_lookup (const char *id)
  * @error: return location for an error
  *
  * Creates the demo's segment (recorded as Shmlens's own). The hello demo's segment
- * holds the message from the start: its "first process" is the one creating it.
+ * holds the message from the start: its "first process" is the one creating it. Its
+ * name is fixed: a segment of that name an earlier run left, if Shmlens made it,
+ * gives way; one anybody else made is an error that says so.
  *
  * Returns: (transfer full): the segment's reference
  */
@@ -123,6 +125,8 @@ shmlens_demo_create_segment (const ShmlensDemo  *demo,
                              GError            **error)
 {
   g_autofree char *name = NULL;
+  g_autoptr(GError) local_error = NULL;
+  char *ref;
   ShmlensCreateOptions options = {
     .kind = SHMLENS_SEGMENT_KIND_POSIX,
     .size = demo->size,
@@ -135,7 +139,24 @@ shmlens_demo_create_segment (const ShmlensDemo  *demo,
            ? g_strdup (demo->segment_name)
            : g_strdup_printf ("shmlens-demo-%s-%d-%u", demo->id, getpid (), g_random_int ());
   options.name = name;
-  return shmlens_created_create (&options, error);
+  ref = shmlens_created_create (&options, &local_error);
+  if (ref == NULL && demo->segment_name != NULL &&
+      g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    {
+      g_autofree char *old = g_strconcat ("/", demo->segment_name, NULL);
+
+      g_clear_error (&local_error);
+      if (!shmlens_created_remove (old, FALSE, &local_error))
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                      "The “%s” demo needs the name %s: ", demo->title, old);
+          return NULL;
+        }
+      ref = shmlens_created_create (&options, &local_error);
+    }
+  if (ref == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return ref;
 }
 
 /**
