@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 
 #include "shmlens-decode.h"
+#include "shmlens-highlight.h"
 #include "shmlens-inspector.h"
 #include "shmlens-test-gtk.h"
 #include "shmlens-test-util.h"
@@ -313,6 +314,118 @@ test_in_window (void)
   shmlens_test_run_main_loop_for (1200);
 }
 
+/* The highlight fades in steps, one style class each, moved on by the refreshes. */
+static void
+test_highlight_steps (void)
+{
+  static const guint8 first[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+  static const guint8 second[8] = { 9, 2, 3, 4, 5, 6, 7, 8 };
+  static const struct
+  {
+    gint64 at_ms;
+    const char *step;   /* the fade class it must have, NULL for none */
+    gboolean lit;
+  } steps[] = {
+    { 0, NULL, TRUE },
+    { 200, NULL, TRUE },
+    { 300, "fade-1", TRUE },
+    { 600, "fade-2", TRUE },
+    { 900, "fade-3", TRUE },
+    { 1000, NULL, FALSE },
+  };
+  g_autoptr(GtkWidget) inspector = new_inspector ();
+  ShmlensInspector *self = SHMLENS_INSPECTOR (inspector);
+  GtkWidget *label = GTK_WIDGET (field_label (inspector, SHMLENS_DECODE_UINT8));
+  gint64 t = 1000 * G_USEC_PER_SEC;
+
+  shmlens_inspector_set_data (self, 0, first, 8, t - 100 * MS);
+  shmlens_inspector_set_data (self, 0, second, 8, t);
+  for (gsize i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      shmlens_inspector_set_data (self, 0, second, 8, t + steps[i].at_ms * MS);
+      g_test_message ("%" G_GINT64_FORMAT " ms after the change", steps[i].at_ms);
+      g_assert_cmpint (gtk_widget_has_css_class (label, "changed"), ==, steps[i].lit);
+      g_assert_cmpint (gtk_widget_has_css_class (label, "fade-1"), ==,
+                       g_strcmp0 (steps[i].step, "fade-1") == 0);
+      g_assert_cmpint (gtk_widget_has_css_class (label, "fade-2"), ==,
+                       g_strcmp0 (steps[i].step, "fade-2") == 0);
+      g_assert_cmpint (gtk_widget_has_css_class (label, "fade-3"), ==,
+                       g_strcmp0 (steps[i].step, "fade-3") == 0);
+    }
+}
+
+/* The timeout that carries highlights on when no refresh comes waits at least a step,
+ * so that refreshes faster than the steps move them, and it never wakes between two. */
+static void
+test_highlight_timeout (void)
+{
+  const gint64 second = G_USEC_PER_SEC;
+  const gint64 step = second / SHMLENS_HIGHLIGHT_STEPS;
+
+  /* paused: from one step to the next, exactly */
+  g_assert_cmpuint (shmlens_highlight_timeout (step, 0, second), ==, step / 1000);
+  /* a refresh came 100 ms into a step: the timeout waits a whole step */
+  g_assert_cmpuint (shmlens_highlight_timeout (step, 100 * MS, second), ==, step / 1000);
+  /* never longer than a highlight, whatever the clock did */
+  g_assert_cmpuint (shmlens_highlight_timeout (50 * second, 0, second), ==, second / 1000);
+  /* rounded up: never a moment early */
+  g_assert_cmpuint (shmlens_highlight_timeout (step, -1, second), ==, step / 1000 + 1);
+}
+
+/* Counts the frames that lay out and draw the window. (After each, the frame clock
+ * runs one empty cycle, with "after-paint" but no "layout": not counted.) */
+static void
+on_layout (GdkFrameClock *clock,
+           gpointer       user_data)
+{
+  guint *frames = user_data;
+
+  (*frames)++;
+}
+
+/* With the app's style sheet, in a window: once a value changed and no refresh
+ * comes, the window draws a frame per step of the fade, not one per frame of the
+ * display as a CSS transition would (about 60 in a second). */
+static void
+test_highlight_draws_few_frames (void)
+{
+  static const guint8 first[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+  static const guint8 second[8] = { 2, 2, 3, 4, 5, 6, 7, 8 };
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *inspector = shmlens_inspector_new ();
+  GdkFrameClock *clock;
+  guint frames = 0;
+  gulong handler;
+
+  gtk_css_provider_load_from_resource (css, "/io/github/shmlens/Shmlens/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  gtk_window_set_default_size (GTK_WINDOW (window), 320, 600);
+  gtk_window_set_child (GTK_WINDOW (window), inspector);
+  gtk_window_present (GTK_WINDOW (window));
+  shmlens_inspector_set_data (SHMLENS_INSPECTOR (inspector), 0, first, 8, g_get_monotonic_time ());
+  shmlens_test_run_main_loop_for (300);
+  g_assert_true (gtk_widget_get_mapped (inspector));
+
+  clock = gtk_widget_get_frame_clock (window);
+  handler = g_signal_connect (clock, "layout", G_CALLBACK (on_layout), &frames);
+  shmlens_inspector_set_data (SHMLENS_INSPECTOR (inspector), 0, second, 8, g_get_monotonic_time ());
+  shmlens_test_run_main_loop_for (1300);
+  g_signal_handler_disconnect (clock, handler);
+
+  g_test_message ("%u frames while the highlight faded", frames);
+  g_assert_false (field_highlighted (inspector, SHMLENS_DECODE_INT8));
+  /* the change, three more steps, the end (a transition: about 35) */
+  g_assert_cmpuint (frames, >=, SHMLENS_HIGHLIGHT_STEPS);
+  g_assert_cmpuint (frames, <=, SHMLENS_HIGHLIGHT_STEPS + 2);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  gtk_style_context_remove_provider_for_display (gdk_display_get_default (),
+                                                 GTK_STYLE_PROVIDER (css));
+}
+
 
 int
 main (int    argc,
@@ -329,6 +442,10 @@ main (int    argc,
   g_test_add_func ("/shmlens/inspector/changed-values-highlighted-for-a-second", test_highlight);
   g_test_add_func ("/shmlens/inspector/highlight-ends-without-new-data",
                    test_highlight_fades_without_data);
+  g_test_add_func ("/shmlens/inspector/highlight-fades-in-steps", test_highlight_steps);
+  g_test_add_func ("/shmlens/inspector/highlight-timeout-waits-a-step", test_highlight_timeout);
+  g_test_add_func ("/shmlens/inspector/highlight-draws-a-frame-per-step",
+                   test_highlight_draws_few_frames);
   g_test_add_func ("/shmlens/inspector/short-data-shows-dashes", test_short_data);
   g_test_add_func ("/shmlens/inspector/clear-shows-dashes", test_clear);
   g_test_add_func ("/shmlens/inspector/in-a-window", test_in_window);

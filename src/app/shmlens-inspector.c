@@ -8,18 +8,17 @@
  * "-9223372036854775808"), so theirs stack, LE above BE, to stay whole on one line
  * at a side panel's width (~320 px) instead of breaking mid-number.
  *
- * A value that changes while the offset stays the same gets the "changed" style class
- * for HIGHLIGHT_US; the style sheet fades it out with a transition when the class
- * goes. The highlight runs on the caller's clock (now_us), carried forward by a
- * timeout when no new data comes, so that it is deterministic to test. */
+ * A value that changes while the offset stays the same lights up and fades out in
+ * steps over the highlight time (shmlens-highlight.c). The highlight runs on the
+ * caller's clock (now_us), carried forward by a timeout when no new data comes, so
+ * that it is deterministic to test. */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
 #include "shmlens-decode.h"
+#include "shmlens-highlight.h"
 #include "shmlens-inspector.h"
-
-#define HIGHLIGHT_US G_USEC_PER_SEC
 
 /* The values: one per decode field, then the offset. */
 #define OFFSET_VALUE SHMLENS_DECODE_N_FIELDS
@@ -117,11 +116,11 @@ unhighlight (ShmlensInspector *self,
   if (self->changed_at[value] == 0)
     return;
   self->changed_at[value] = 0;
-  gtk_widget_remove_css_class (GTK_WIDGET (self->values[value]), "changed");
+  shmlens_highlight_clear (GTK_WIDGET (self->values[value]));
 }
 
-/* Removes the highlights that are over at @now_us and returns when the next one
- * ends, or 0 when none is left. */
+/* Moves every highlight on to its step at @now_us, removes those that are over, and
+ * returns when the next step of one begins, or 0 when none is left. */
 static gint64
 expire_highlights (ShmlensInspector *self,
                    gint64            now_us)
@@ -130,15 +129,16 @@ expire_highlights (ShmlensInspector *self,
 
   for (guint i = 0; i < N_VALUES; i++)
     {
-      gint64 end;
+      gint64 next_step;
 
       if (self->changed_at[i] == 0)
         continue;
-      end = self->changed_at[i] + HIGHLIGHT_US;
-      if (end <= now_us)
-        unhighlight (self, i);
-      else if (next_end == 0 || end < next_end)
-        next_end = end;
+      next_step = shmlens_highlight_update (GTK_WIDGET (self->values[i]), self->changed_at[i],
+                                            now_us, SHMLENS_HIGHLIGHT_DEFAULT_US);
+      if (next_step == 0)
+        self->changed_at[i] = 0;
+      else if (next_end == 0 || next_step < next_end)
+        next_end = next_step;
     }
   return next_end;
 }
@@ -165,8 +165,8 @@ schedule_highlight_end (ShmlensInspector *self,
   g_clear_handle_id (&self->highlight_source, g_source_remove);
   if (next_end == 0)
     return;
-  /* round up, so that the timeout never fires a moment too early and spins */
-  self->highlight_source = g_timeout_add ((guint) ((next_end - now_us + 999) / 1000),
+  self->highlight_source = g_timeout_add (shmlens_highlight_timeout (next_end, now_us,
+                                                                     SHMLENS_HIGHLIGHT_DEFAULT_US),
                                           highlight_timeout_cb, self);
   g_source_set_name_by_id (self->highlight_source, "[shmlens] inspector highlight");
 }
@@ -214,9 +214,8 @@ shmlens_inspector_set_data (ShmlensInspector *self,
 
       if (same_place && g_strcmp0 (gtk_label_get_text (self->values[i]), text) != 0)
         {
-          /* a zero would mean "not highlighted" */
+          /* a zero would mean "not highlighted"; schedule_highlight_end lights it */
           self->changed_at[i] = now_us != 0 ? now_us : 1;
-          gtk_widget_add_css_class (GTK_WIDGET (self->values[i]), "changed");
         }
       set_value_text (self, i, text);
     }

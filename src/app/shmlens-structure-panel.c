@@ -12,9 +12,9 @@
  * The page reads the bytes get_range() names and hands them to refresh(); the panel
  * never reads a segment. Each refresh formats only the values of rows that have
  * widgets (those on screen), with the engine's leaf formatting into one reused
- * GString. A value whose text differs from the last one shown for the same row gets
- * the "changed" style class for HIGHLIGHT_US, which the style sheet fades out, on the
- * caller's clock as the data inspector does.
+ * GString. A value whose text differs from the last one shown for the same row lights
+ * up and fades out in steps (shmlens-highlight.c), on the caller's clock as the data
+ * inspector does.
  *
  * Value labels carry their field's path ("clients[2].heartbeat") as their accessible
  * name and the value as their text, so that a screen reader (and the end-to-end
@@ -29,9 +29,9 @@
 #include "shmlens-layout.h"
 #include "shmlens-decode.h"
 #include "shmlens-escape.h"
+#include "shmlens-highlight.h"
 #include "shmlens-structure-panel.h"
 
-#define HIGHLIGHT_US G_USEC_PER_SEC
 /* The editor's text is parsed once typing pauses this long. */
 #define REPARSE_DELAY_MS 300
 /* A file written in several steps is read again once, after the last. */
@@ -520,7 +520,7 @@ unhighlight (ShmlensStructurePanel *self,
 {
   node->changed_at = 0;
   if (node->value_label != NULL)
-    gtk_widget_remove_css_class (GTK_WIDGET (node->value_label), "changed");
+    shmlens_highlight_clear (GTK_WIDGET (node->value_label));
   g_hash_table_remove (self->highlighted, node);
 }
 
@@ -535,14 +535,14 @@ clear_highlights (ShmlensStructurePanel *self)
     {
       node->changed_at = 0;
       if (node->value_label != NULL)
-        gtk_widget_remove_css_class (GTK_WIDGET (node->value_label), "changed");
+        shmlens_highlight_clear (GTK_WIDGET (node->value_label));
       g_hash_table_iter_remove (&iter);
     }
   g_clear_handle_id (&self->highlight_source, g_source_remove);
 }
 
-/* Removes the highlights that are over at @now_us and returns when the next one
- * ends, or 0 when none is left. */
+/* Moves every highlight on to its step at @now_us, removes those that are over, and
+ * returns when the next step of one begins, or 0 when none is left. */
 static gint64
 expire_highlights (ShmlensStructurePanel *self,
                    gint64                 now_us)
@@ -555,12 +555,17 @@ expire_highlights (ShmlensStructurePanel *self,
   g_hash_table_iter_init (&iter, self->highlighted);
   while (g_hash_table_iter_next (&iter, (gpointer *) &node, NULL))
     {
-      gint64 end = node->changed_at + HIGHLIGHT_US;
+      gint64 next_step = 0;
 
-      if (end <= now_us)
+      if (node->value_label != NULL)
+        next_step = shmlens_highlight_update (GTK_WIDGET (node->value_label), node->changed_at,
+                                              now_us, SHMLENS_HIGHLIGHT_DEFAULT_US);
+      else if (now_us - node->changed_at < SHMLENS_HIGHLIGHT_DEFAULT_US)
+        next_step = node->changed_at + SHMLENS_HIGHLIGHT_DEFAULT_US;   /* off screen */
+      if (next_step == 0)
         g_ptr_array_add (over, node);
-      else if (next_end == 0 || end < next_end)
-        next_end = end;
+      else if (next_end == 0 || next_step < next_end)
+        next_end = next_step;
     }
   for (guint i = 0; i < over->len; i++)
     unhighlight (self, g_ptr_array_index (over, i));
@@ -589,9 +594,8 @@ schedule_highlight_end (ShmlensStructurePanel *self,
   g_clear_handle_id (&self->highlight_source, g_source_remove);
   if (next_end == 0)
     return;
-  /* round up, so that the timeout never fires a moment too early and spins; never
-   * longer than a highlight lasts, whatever the caller's clock did */
-  self->highlight_source = g_timeout_add ((guint) ((MIN (next_end - now_us, HIGHLIGHT_US) + 999) / 1000),
+  self->highlight_source = g_timeout_add (shmlens_highlight_timeout (next_end, now_us,
+                                                                     SHMLENS_HIGHLIGHT_DEFAULT_US),
                                           highlight_timeout_cb, self);
   g_source_set_name_by_id (self->highlight_source, "[shmlens] structure highlight");
 }
@@ -624,8 +628,8 @@ update_value (ShmlensStructurePanel *self,
     {
       if (now_us != 0 && node->text != NULL && node->epoch == self->epoch)
         {
+          /* schedule_highlight_end lights it */
           node->changed_at = now_us;
-          gtk_widget_add_css_class (GTK_WIDGET (node->value_label), "changed");
           g_hash_table_add (self->highlighted, g_object_ref (node));
         }
       g_free (node->text);
@@ -1763,9 +1767,11 @@ value_bind_cb (ShmlensStructurePanel *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   node->accessible_name, -1);
   if (node->changed_at != 0)
-    gtk_widget_add_css_class (GTK_WIDGET (label), "changed");
+    shmlens_highlight_update (GTK_WIDGET (label), node->changed_at,
+                              g_get_monotonic_time () - self->clock_skew,
+                              SHMLENS_HIGHLIGHT_DEFAULT_US);
   else
-    gtk_widget_remove_css_class (GTK_WIDGET (label), "changed");
+    shmlens_highlight_clear (GTK_WIDGET (label));
   update_watch_mark (self, node);
 
   if (node_has_value (node))
@@ -1784,7 +1790,7 @@ value_unbind_cb (ShmlensStructurePanel *self,
   ShmlensStructNode *node = row_get_node (gtk_list_item_get_item (list_item));
   GtkLabel *label = value_cell_label (list_item);
 
-  gtk_widget_remove_css_class (GTK_WIDGET (label), "changed");
+  shmlens_highlight_clear (GTK_WIDGET (label));
   if (node->value_label == label)
     {
       node->value_label = NULL;
