@@ -328,11 +328,10 @@ update_row (GtkWidget            *row,
                                       : "dim-label");
 
   /* Translators: how many steps a writer process has made (it reports once a second) */
-  text = g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " iteration",
-                                    "%" G_GUINT64_FORMAT " iterations", iterations),
-                          iterations);
+  text = g_strdup_printf (ngettext ("%llu iteration", "%llu iterations", iterations),
+                          (unsigned long long) iterations);
   /* Translators: the accessible name of a writer's count of iterations */
-  name = g_strdup_printf (_("Iterations %" G_GUINT64_FORMAT), iterations);
+  name = g_strdup_printf (_("Iterations %llu"), (unsigned long long) iterations);
   set_label (w->iterations, text, name);
   g_clear_pointer (&name, g_free);
 
