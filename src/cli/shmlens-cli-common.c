@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 
 #include "shmlens-cli.h"
 #include "shmlens-cli-json.h"
@@ -48,7 +49,9 @@ shmlens_cli_usage_error (const char     *command,
   va_end (args);
 
   fprintf (stderr, "shmlens-cli: %s\n", message);
-  fprintf (stderr, "Run “shmlens-cli %s --help” for usage.\n", command);
+  /* Translators: %s is a command of shmlens-cli, such as “list” */
+  fprintf (stderr, _("Run “shmlens-cli %s --help” for usage."), command);
+  fprintf (stderr, "\n");
   return SHMLENS_CLI_EXIT_USAGE;
 }
 
@@ -132,7 +135,9 @@ shmlens_cli_parse_size (const char  *option,
 
 invalid:
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               "%s: “%s” is not a size; write a number such as 4096, 0x1000 or 4K",
+               /* Translators: the first %s is an option such as “--offset”, the
+                * second what was given for it */
+               _("%s: “%s” is not a size; write a number such as 4096, 0x1000 or 4K"),
                option, text);
   return FALSE;
 }
@@ -154,7 +159,7 @@ shmlens_cli_write_all (int          fd,
           if (saved_errno == EINTR)
             continue;
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       "Cannot write the output: %s", g_strerror (saved_errno));
+                       _("Cannot write the output: %s"), g_strerror (saved_errno));
           return FALSE;
         }
       p += n;
@@ -324,6 +329,37 @@ char *
 shmlens_cli_format_size (guint64 size)
 {
   if (size < 1024)
-    return g_strdup_printf ("%" G_GUINT64_FORMAT " B", size);
+    /* Translators: a size below 1 KiB in bytes, “B” the unit; larger sizes are
+     * GLib's (“4.0 KiB”) */
+    return g_strdup_printf (_("%llu B"), (unsigned long long) size);
   return g_format_size_full (size, G_FORMAT_SIZE_IEC_UNITS);
+}
+
+/* "4096 bytes", for the messages that say a size among other numbers. */
+char *
+shmlens_cli_format_bytes (guint64 bytes)
+{
+  return g_strdup_printf (ngettext ("%llu byte", "%llu bytes", bytes), (unsigned long long) bytes);
+}
+
+/* Appends "  NAME      TEXT\n" to a --help description: @name (a word the user types,
+ * not translated) padded to @width characters, then @text, translated, whose lines
+ * after the first are indented to follow it. */
+void
+shmlens_cli_append_item (GString    *out,
+                         const char *name,
+                         int         width,
+                         const char *text)
+{
+  g_string_append (out, "  ");
+  shmlens_cli_append_padded (out, name, width, FALSE);
+  g_string_append_c (out, ' ');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      g_string_append_c (out, *p);
+      if (*p == '\n')
+        for (int i = 0; i < width + 3; i++)
+          g_string_append_c (out, ' ');
+    }
+  g_string_append_c (out, '\n');
 }

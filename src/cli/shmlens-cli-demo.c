@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 
 #include "data/layouts/counters.h"
 #include "data/layouts/race.h"
@@ -107,7 +108,9 @@ wait_writers (Run     *run,
       if (!g_subprocess_get_successful (writer))
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                       "Writer %u (pid %s) of the %s demo failed; its message is above", i,
+                       /* Translators: the writer's slot, its pid and the demo's name
+                        * (hello, counters…: not translated) */
+                       _("Writer %u (pid %s) of the %s demo failed; its message is above"), i,
                        g_subprocess_get_identifier (writer) ? g_subprocess_get_identifier (writer)
                                                             : "?", run->demo->id);
           return FALSE;
@@ -214,8 +217,12 @@ read_struct (const char  *ref,
   if ((gsize) n < size)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "%s holds %" G_GSSIZE_FORMAT " bytes, fewer than the %" G_GSIZE_FORMAT
-                   " the demo's struct needs", ref, n, size);
+                   /* Translators: the segment's reference, the bytes it holds and the
+                    * bytes the demo's struct needs */
+                   ngettext ("%s holds %zd byte, fewer than the %zu the demo's struct needs",
+                             "%s holds %zd bytes, fewer than the %zu the demo's struct needs",
+                             (gulong) n),
+                   ref, n, size);
       return FALSE;
     }
   return TRUE;
@@ -273,9 +280,16 @@ run_hello (Run     *run,
       shmlens_json_writer_end_object (json);
       return shmlens_cli_print_json (json, error);
     }
-  printf ("First process: created %s (%" G_GUINT64_FORMAT " bytes) and wrote “%s” into it.\n"
-          "Second process (this one, pid %d): opened %s by its name and read “%s”.\n",
-          run->ref, run->demo->size, escaped, getpid (), run->ref, escaped);
+  /* Translators: the segment's reference, its size and the message written */
+  printf (ngettext ("First process: created %s (%llu byte) and wrote “%s” into it.",
+                    "First process: created %s (%llu bytes) and wrote “%s” into it.",
+                    run->demo->size),
+          run->ref, (unsigned long long) run->demo->size, escaped);
+  printf ("\n");
+  /* Translators: this process's pid, the segment's reference and the message read */
+  printf (_("Second process (this one, pid %d): opened %s by its name and read “%s”."),
+          getpid (), run->ref, escaped);
+  printf ("\n");
   return TRUE;
 }
 
@@ -340,18 +354,44 @@ run_counters (Run     *run,
       return shmlens_cli_print_json (json, error);
     }
 
-  printf ("%u writers, one slot each, for %.1f s in %s:\n", run->n_writers, run->duration, run->ref);
-  printf ("SLOT      PID  COUNTER  MAPPED AT\n");
-  for (guint i = 0; i < run->n_writers; i++)
-    {
-      int pid = g_array_index (pids, int, i);
-      const char *address = g_hash_table_lookup (addresses, GINT_TO_POINTER (pid));
+  /* Translators: the number of writers, the seconds they ran and the segment's
+   * reference */
+  printf (ngettext ("%u writer, one slot each, for %.1f s in %s:",
+                    "%u writers, one slot each, for %.1f s in %s:", run->n_writers),
+          run->n_writers, run->duration, run->ref);
+  printf ("\n");
+  {
+    /* Translators: column headings of the counters demo: the writer's slot, its process
+     * id, its counter and the address at which it maps the segment */
+    const char *titles[] = { _("SLOT"), _("PID"), _("COUNTER"), _("MAPPED AT") };
+    int widths[] = { 4, 8, 8 };
+    g_autoptr(GString) out = g_string_new (NULL);
 
-      printf ("%4u %8d %8" G_GUINT64_FORMAT "  %s\n", i, counters.slots[i].pid,
-              (guint64) counters.slots[i].counter, address != NULL ? address : "-");
-    }
-  printf ("Each counter moved on its own; the same segment is mapped at a different address "
-          "in each process.\n");
+    /* the headings are translated: a column is as wide as its heading, in characters */
+    for (guint c = 0; c < G_N_ELEMENTS (widths); c++)
+      widths[c] = MAX (widths[c], (int) g_utf8_strlen (titles[c], -1));
+    shmlens_cli_append_padded (out, titles[0], widths[0], FALSE);
+    g_string_append_c (out, ' ');
+    shmlens_cli_append_padded (out, titles[1], widths[1], TRUE);
+    g_string_append_c (out, ' ');
+    shmlens_cli_append_padded (out, titles[2], widths[2], TRUE);
+    g_string_append (out, "  ");
+    g_string_append (out, titles[3]);
+    g_string_append_c (out, '\n');
+    for (guint i = 0; i < run->n_writers; i++)
+      {
+        int pid = g_array_index (pids, int, i);
+        const char *address = g_hash_table_lookup (addresses, GINT_TO_POINTER (pid));
+
+        g_string_append_printf (out, "%*u %*d %*llu  %s\n", widths[0], i, widths[1],
+                                counters.slots[i].pid, widths[2],
+                                (unsigned long long) counters.slots[i].counter,
+                                address != NULL ? address : "-");
+      }
+    fputs (out->str, stdout);
+  }
+  printf ("%s\n", _("Each counter moved on its own; the same segment is mapped at a different "
+                    "address in each process."));
   return TRUE;
 }
 
@@ -372,8 +412,16 @@ run_race (Run               *run,
       shmlens_json_writer_begin_object (json);
     }
   else
-    printf ("%u writers × %" G_GUINT64_FORMAT " increments of one counter: expected %"
-            G_GUINT64_FORMAT "\n", run->n_writers, run->iterations, expected);
+    {
+      /* Translators: the number of writers (which selects the plural form), the
+       * increments each makes and their product */
+      printf (ngettext ("%u writer × %llu increments of one counter: expected %llu",
+                        "%u writers × %llu increments of one counter: expected %llu",
+                        run->n_writers),
+              run->n_writers, (unsigned long long) run->iterations,
+              (unsigned long long) expected);
+      printf ("\n");
+    }
 
   for (ShmlensWriterSync sync = SHMLENS_WRITER_SYNC_NONE; sync <= SHMLENS_WRITER_SYNC_MUTEX; sync++)
     {
@@ -386,17 +434,33 @@ run_race (Run               *run,
           !wait_writers (run, error) || !read_struct (run->ref, &race, sizeof race, error))
         return FALSE;
       if (run->keep && !run->json)
-        printf ("  (%s: kept %s)\n", name, run->ref);
+        {
+          printf ("  ");
+          /* Translators: the synchronization (none, atomic or mutex: not translated)
+           * and the reference of the segment kept */
+          printf (_("(%s: kept %s)"), name, run->ref);
+          printf ("\n");
+        }
       finish_segment (run);
 
       if (run->json)
         shmlens_json_writer_add_int (json, name, (gint64) race.counter);
-      else if (race.counter < expected)
-        printf ("  %-7s observed %10" G_GUINT64_FORMAT ": %" G_GUINT64_FORMAT
-                " updates lost\n", name, (guint64) race.counter, expected - race.counter);
       else
-        printf ("  %-7s observed %10" G_GUINT64_FORMAT ": none lost\n", name,
-                (guint64) race.counter);
+        {
+          /* the synchronization's name: none, atomic or mutex, as --sync takes it */
+          printf ("  %-7s ", name);
+          if (race.counter < expected)
+            /* Translators: the counter's final value (padded to 10 digits), and how
+             * many increments were lost */
+            printf (ngettext ("observed %10llu: %llu update lost",
+                              "observed %10llu: %llu updates lost", expected - race.counter),
+                    (unsigned long long) race.counter,
+                    (unsigned long long) (expected - race.counter));
+          else
+            /* Translators: the counter's final value (padded to 10 digits) */
+            printf (_("observed %10llu: none lost"), (unsigned long long) race.counter);
+          printf ("\n");
+        }
     }
   /* each mode had its own segment, removed already */
   g_clear_pointer (&run->ref, g_free);
@@ -447,12 +511,33 @@ run_ring (Run     *run,
       shmlens_json_writer_end_object (json);
       return shmlens_cli_print_json (json, error);
     }
-  printf ("The producer appended %" G_GUINT64_FORMAT " records to a ring of %u in %.1f s:\n"
-          "head at %" G_GUINT64_FORMAT " (slot %u, %" G_GUINT64_FORMAT " times around), tail at %"
-          G_GUINT64_FORMAT ", %u dropped; the %" G_GUINT64_FORMAT " records between them are "
-          "%s.\n", head, RING_CAPACITY, run->duration, head, ring_index (head),
-          (guint64) ring->head.wraps, tail, (guint) ring->dropped, head - tail,
-          consecutive + 1 == head - tail || head == tail ? "in order" : "NOT in order");
+  /* Translators: the records appended, the ring's capacity and the seconds */
+  printf (ngettext ("The producer appended %llu record to a ring of %u in %.1f s:",
+                    "The producer appended %llu records to a ring of %u in %.1f s:", head),
+          (unsigned long long) head, RING_CAPACITY, run->duration);
+  printf ("\n");
+  if (consecutive + 1 == head - tail || head == tail)
+    /* Translators: “head” and “tail” are the ring buffer's members: the head's
+     * position, its slot, how many times it went around the ring, the tail's
+     * position, the records dropped and the records between tail and head (which
+     * selects the plural form) */
+    printf (ngettext ("head at %llu (slot %u, %llu times around), tail at %llu, %u dropped; "
+                      "the %llu record between them is in order.",
+                      "head at %llu (slot %u, %llu times around), tail at %llu, %u dropped; "
+                      "the %llu records between them are in order.", head - tail),
+            (unsigned long long) head, ring_index (head),
+            (unsigned long long) ring->head.wraps, (unsigned long long) tail,
+            (guint) ring->dropped, (unsigned long long) (head - tail));
+  else
+    /* Translators: as the message before, when the records are not in order */
+    printf (ngettext ("head at %llu (slot %u, %llu times around), tail at %llu, %u dropped; "
+                      "the %llu record between them is NOT in order.",
+                      "head at %llu (slot %u, %llu times around), tail at %llu, %u dropped; "
+                      "the %llu records between them are NOT in order.", head - tail),
+            (unsigned long long) head, ring_index (head),
+            (unsigned long long) ring->head.wraps, (unsigned long long) tail,
+            (guint) ring->dropped, (unsigned long long) (head - tail));
+  printf ("\n");
   return TRUE;
 }
 
@@ -499,10 +584,17 @@ run_seqlock (Run     *run,
       shmlens_json_writer_end_object (json);
       return shmlens_cli_print_json (json, error);
     }
-  printf ("%" G_GUINT64_FORMAT " copies of the record read while the writer updated it: %"
-          G_GUINT64_FORMAT " consistent, %" G_GUINT64_FORMAT " torn — each torn one told by "
-          "its sequence counter (odd, or changed during the copy), so a reader retries.\n",
-          reads, reads - torn_reads, torn_reads);
+  /* Translators: the copies read (which selects the plural form), how many of them
+   * were consistent and how many torn (read while the writer changed the record) */
+  printf (ngettext ("%llu copy of the record read while the writer updated it: %llu "
+                    "consistent, %llu torn — each torn one told by its sequence counter (odd, "
+                    "or changed during the copy), so a reader retries.",
+                    "%llu copies of the record read while the writer updated it: %llu "
+                    "consistent, %llu torn — each torn one told by its sequence counter (odd, "
+                    "or changed during the copy), so a reader retries.", reads),
+          (unsigned long long) reads, (unsigned long long) (reads - torn_reads),
+          (unsigned long long) torn_reads);
+  printf ("\n");
   return TRUE;
 }
 
@@ -512,8 +604,9 @@ print_list (void)
   guint n;
   const ShmlensDemo *demos = shmlens_demo_get_all (&n);
 
+  /* the id first, as `demo` takes it (the bash completion reads it), then the summary */
   for (guint i = 0; i < n; i++)
-    printf ("%-9s %s\n", demos[i].id, demos[i].summary);
+    printf ("%-9s %s\n", demos[i].id, _(demos[i].summary));
 }
 
 int
@@ -529,37 +622,61 @@ shmlens_cli_demo (int    argc,
   int writers = -1;
   double duration = DEFAULT_DURATION;
   ShmlensWriterSync sync;
+  g_autoptr(GString) description = g_string_new (NULL);
   const GOptionEntry entries[] = {
     { "writers", 'w', 0, G_OPTION_ARG_INT, &writers,
-      "How many writer processes (counters, race; default: the demo's)", "N" },
+      /* Translators: counters and race are demos, not translated */
+      N_("How many writer processes (counters, race; default: the demo's)"), N_("N") },
     { "duration", 'd', 0, G_OPTION_ARG_DOUBLE, &duration,
-      "How long the writers run, in seconds (counters, ring, seqlock; default 3)", "S" },
+      /* Translators: counters, ring and seqlock are demos, not translated */
+      N_("How long the writers run, in seconds (counters, ring, seqlock; default 3)"), N_("S") },
     { "sync", 0, 0, G_OPTION_ARG_STRING, &sync_text,
-      "race: run only none, atomic or mutex (default: all three, one after another)", "MODE" },
+      /* Translators: race is a demo; none, atomic and mutex are typed as they are */
+      N_("race: run only none, atomic or mutex (default: all three, one after another)"),
+      N_("MODE") },
     { "iterations", 'n', 0, G_OPTION_ARG_STRING, &iterations_text,
-      "race: increments per writer (default 50000000)", "N" },
-    { "keep", 0, 0, G_OPTION_ARG_NONE, &run.keep, "Keep the demo's segment at the end", NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &run.json, "Print the outcome as one JSON object", NULL },
-    { "list", 'l', 0, G_OPTION_ARG_NONE, &list, "List the demos", NULL },
+      /* Translators: race is a demo, not translated */
+      N_("race: increments per writer (default 50000000)"), N_("N") },
+    { "keep", 0, 0, G_OPTION_ARG_NONE, &run.keep, N_("Keep the demo's segment at the end"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &run.json,
+      N_("Print the outcome as one JSON object"), NULL },
+    { "list", 'l', 0, G_OPTION_ARG_NONE, &list, N_("List the demos"), NULL },
     { NULL }
   };
 
-  context = g_option_context_new ("NAME — run a teaching demo and print its outcome");
+  /* Translators: follows “shmlens-cli demo [OPTION…]” in the usage line; NAME is a
+   * placeholder */
+  context = g_option_context_new (_("NAME — run a teaching demo and print its outcome"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
-    "Runs one of the app's demos without a display: creates its segment, starts its\n"
-    "writers as separate processes, then reads the outcome, read-only, and prints it.\n"
-    "The segment is removed at the end (unless --keep) and no writer outlives this\n"
-    "command.");
-  g_option_context_set_description (context,
-    "Demos:\n"
-    "  hello     one process writes a message into MyFileMappingObject; this one reads it by name\n"
-    "  counters  N writers, one counter each, and where each maps the segment\n"
-    "  race      N writers increment one counter without synchronization, then with\n"
-    "            atomics, then with a process-shared mutex: expected against observed\n"
-    "  ring      a producer, the head chasing the tail around a ring buffer\n"
-    "  seqlock   torn reads of a multi-word record, told by a sequence counter\n"
-    "\n"
-    "--json prints one object: race gives \"expected\" and \"observed\" for each mode run.");
+    _("Runs one of the app's demos without a display: creates its segment, starts its\n"
+      "writers as separate processes, then reads the outcome, read-only, and prints it.\n"
+      "The segment is removed at the end (unless --keep) and no writer outlives this\n"
+      "command."));
+  /* The demos' names are typed as they are: not translated. */
+  g_string_append (description, _("Demos:"));
+  g_string_append_c (description, '\n');
+  shmlens_cli_append_item (description, "hello", 9,
+                           /* Translators: MyFileMappingObject is a segment's name */
+                           _("one process writes a message into MyFileMappingObject; this one "
+                             "reads it by name"));
+  shmlens_cli_append_item (description, "counters", 9,
+                           _("N writers, one counter each, and where each maps the segment"));
+  shmlens_cli_append_item (description, "race", 9,
+                           /* Translators: the line break is kept in the output, the next
+                            * line indented to follow the first */
+                           _("N writers increment one counter without synchronization, then "
+                             "with\natomics, then with a process-shared mutex: expected "
+                             "against observed"));
+  shmlens_cli_append_item (description, "ring", 9,
+                           _("a producer, the head chasing the tail around a ring buffer"));
+  shmlens_cli_append_item (description, "seqlock", 9,
+                           _("torn reads of a multi-word record, told by a sequence counter"));
+  g_string_append_c (description, '\n');
+  /* Translators: race is a demo; "expected" and "observed" are JSON members: keep them */
+  g_string_append (description, _("--json prints one object: race gives \"expected\" and "
+                                  "\"observed\" for each mode run."));
+  g_option_context_set_description (context, description->str);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!shmlens_cli_parse_options (context, "demo", &argc, &argv))
     return SHMLENS_CLI_EXIT_USAGE;
@@ -569,41 +686,55 @@ shmlens_cli_demo (int    argc,
       return SHMLENS_CLI_EXIT_OK;
     }
   if (argc != 2)
-    return shmlens_cli_usage_error ("demo", argc < 2 ? "a demo NAME is needed (see --list)"
-                                                     : "only one NAME can be given");
+    return shmlens_cli_usage_error ("demo", argc < 2 ? _("a demo NAME is needed (see --list)")
+                                                     : _("only one NAME can be given"));
   run.demo = shmlens_demo_lookup (argv[1]);
   if (run.demo == NULL)
     {
       g_autofree char *escaped = g_strescape (argv[1], NULL);
-      return shmlens_cli_usage_error ("demo", "there is no demo “%s”: choose hello, counters, "
-                                      "race, ring or seqlock", escaped);
+      return shmlens_cli_usage_error ("demo",
+                                      /* Translators: %s is the name given; the demos' names
+                                       * are typed as they are */
+                                      _("there is no demo “%s”: choose hello, counters, "
+                                        "race, ring or seqlock"), escaped);
     }
   if (writers != -1 && (writers < 1 || (guint) writers > run.demo->max_writers))
     {
       if (run.demo->max_writers <= 1)
-        return shmlens_cli_usage_error ("demo", "--writers: the %s demo has %u writer%s",
-                                        run.demo->id, run.demo->default_writers,
-                                        run.demo->default_writers == 1 ? "" : "s");
-      return shmlens_cli_usage_error ("demo", "--writers: the %s demo takes 1 to %u writers",
+        return shmlens_cli_usage_error ("demo",
+                                        /* Translators: the demo's name (not translated)
+                                         * and how many writers it has */
+                                        ngettext ("--writers: the %s demo has %u writer",
+                                                  "--writers: the %s demo has %u writers",
+                                                  run.demo->default_writers),
+                                        run.demo->id, run.demo->default_writers);
+      return shmlens_cli_usage_error ("demo",
+                                      /* Translators: the demo's name (not translated) and
+                                       * the most writers it can have */
+                                      ngettext ("--writers: the %s demo takes 1 to %u writer",
+                                                "--writers: the %s demo takes 1 to %u writers",
+                                                run.demo->max_writers),
                                       run.demo->id, run.demo->max_writers);
     }
   if (duration <= 0 || duration > 24 * 3600)
-    return shmlens_cli_usage_error ("demo", "--duration must be more than 0 seconds, "
-                                    "and at most a day");
+    return shmlens_cli_usage_error ("demo", _("--duration must be more than 0 seconds, "
+                                              "and at most a day"));
   if (sync_text != NULL && !shmlens_writer_sync_from_string (sync_text, &sync))
     {
       g_autofree char *escaped = g_strescape (sync_text, NULL);
-      return shmlens_cli_usage_error ("demo", "--sync: “%s” is not none, atomic or mutex",
-                                      escaped);
+      return shmlens_cli_usage_error ("demo",
+                                      /* Translators: %s is what was given for --sync */
+                                      _("--sync: “%s” is not none, atomic or mutex"), escaped);
     }
   if ((sync_text != NULL || iterations_text != NULL) && run.demo->pattern != SHMLENS_WRITER_RACE)
-    return shmlens_cli_usage_error ("demo", "--sync and --iterations go with the race demo");
+    return shmlens_cli_usage_error ("demo", _("--sync and --iterations go with the race demo"));
   run.iterations = DEFAULT_RACE_ITERATIONS;
   if (iterations_text != NULL &&
       (!shmlens_cli_parse_size ("--iterations", iterations_text, &run.iterations, &error) ||
        run.iterations == 0))
-    return shmlens_cli_usage_error ("demo", "%s", error != NULL ? error->message
-                                                                : "--iterations must be 1 or more");
+    return shmlens_cli_usage_error ("demo", "%s",
+                                    error != NULL ? error->message
+                                                  : _("--iterations must be 1 or more"));
   run.n_writers = writers != -1 ? (guint) writers : run.demo->default_writers;
   run.duration = duration;
 
@@ -623,6 +754,10 @@ shmlens_cli_demo (int    argc,
   if (!ok)
     return shmlens_cli_fail (error);
   if (run.keep && run.ref != NULL && !run.json)
-    printf ("Kept %s: `shmlens-cli remove %s` removes it.\n", run.ref, run.ref);
+    {
+      /* Translators: both %s are the reference of the segment kept */
+      printf (_("Kept %s: `shmlens-cli remove %s` removes it."), run.ref, run.ref);
+      printf ("\n");
+    }
   return SHMLENS_CLI_EXIT_OK;
 }

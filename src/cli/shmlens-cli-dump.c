@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 
 #include "shmlens-cli.h"
 #include "shmlens-error.h"
@@ -123,32 +124,39 @@ shmlens_cli_dump (int    argc,
   guint64 length = 0;
   const GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_text,
-      "hexdump (the default: like hexdump -C), xxd (like xxd) or raw (the bytes)", "FORMAT" },
+      /* Translators: hexdump, xxd and raw are typed as they are */
+      N_("hexdump (the default: like hexdump -C), xxd (like xxd) or raw (the bytes)"),
+      N_("FORMAT") },
     { "offset", 's', 0, G_OPTION_ARG_STRING, &offset_text,
-      "Start at byte N (like hexdump -s and xxd -s); 0x and K, M, G suffixes work", "N" },
+      N_("Start at byte N (like hexdump -s and xxd -s); 0x and K, M, G suffixes work"), N_("N") },
     { "length", 'n', 0, G_OPTION_ARG_STRING, &length_text,
-      "Stop after N bytes (like hexdump -n and xxd -l); the default is to the end", "N" },
+      N_("Stop after N bytes (like hexdump -n and xxd -l); the default is to the end"), N_("N") },
     { NULL }
   };
 
-  context = g_option_context_new ("REF");
+  /* Translators: the placeholder for a segment reference in the usage line */
+  context = g_option_context_new (_("REF"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
-    "Prints a segment's bytes, read-only. The hexdump and xxd formats are byte for byte\n"
-    "what `hexdump -C -s N -n L` and `xxd -s N -l L` print for the same bytes, only\n"
-    "faster; offsets are the segment's own. raw writes the bytes themselves, and only\n"
-    "into a file or a pipe.");
+    /* Translators: hexdump, xxd and raw are the formats' names, typed as they are */
+    _("Prints a segment's bytes, read-only. The hexdump and xxd formats are byte for byte\n"
+      "what `hexdump -C -s N -n L` and `xxd -s N -l L` print for the same bytes, only\n"
+      "faster; offsets are the segment's own. raw writes the bytes themselves, and only\n"
+      "into a file or a pipe."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!shmlens_cli_parse_options (context, "dump", &argc, &argv))
     return SHMLENS_CLI_EXIT_USAGE;
   if (argc != 2)
-    return shmlens_cli_usage_error ("dump", argc < 2 ? "a segment reference (REF) is needed"
-                                                     : "only one REF can be given");
+    return shmlens_cli_usage_error ("dump", argc < 2 ? _("a segment reference (REF) is needed")
+                                                     : _("only one REF can be given"));
 
   if (!parse_format (format_text, &format))
     {
       g_autofree char *escaped = g_strescape (format_text, NULL);
-      return shmlens_cli_usage_error ("dump", "--format: “%s” is not a format; use hexdump, "
-                                      "xxd or raw", escaped);
+      return shmlens_cli_usage_error ("dump",
+                                      /* Translators: %s is what was given for --format */
+                                      _("--format: “%s” is not a format; use hexdump, "
+                                        "xxd or raw"), escaped);
     }
   if (offset_text != NULL &&
       !shmlens_cli_parse_size ("--offset", offset_text, &offset, &error))
@@ -161,9 +169,9 @@ shmlens_cli_dump (int    argc,
   if (format == DUMP_RAW && isatty (STDOUT_FILENO))
     {
       g_set_error_literal (&error, SHMLENS_ERROR, SHMLENS_ERROR_UNSUPPORTED,
-                           "Refusing to write raw bytes to a terminal: they could change "
-                           "its state. Redirect the output to a file or a pipe, or use "
-                           "--format=hexdump or --format=xxd.");
+                           _("Refusing to write raw bytes to a terminal: they could change "
+                             "its state. Redirect the output to a file or a pipe, or use "
+                             "--format=hexdump or --format=xxd."));
       return shmlens_cli_fail (error);
     }
 

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <sys/sysmacros.h>
 
+#include <glib/gi18n.h>
+
 #include "shmlens-cli.h"
 #include "shmlens-users.h"
 #include "shmlens-escape.h"
@@ -13,11 +15,137 @@ static char *
 format_time (gint64 seconds)
 {
   if (seconds == 0)
-    return g_strdup ("never");
+    /* Translators: when a System V segment was last attached, detached or changed */
+    return g_strdup (_("never"));
   g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (seconds);
   if (time == NULL)
     return g_strdup_printf ("%" G_GINT64_FORMAT, seconds);
   return g_date_time_format (time, "%Y-%m-%d %H:%M:%S %z");
+}
+
+/* The lines "Label:  value", the values aligned after the longest label (at least
+ * 13 characters: labels are translated, and counted in characters, not bytes). */
+typedef struct
+{
+  GPtrArray *labels;
+  GPtrArray *values;
+} Rows;
+
+static void
+add_row (Rows       *rows,
+         const char *label,
+         char       *value)
+{
+  g_ptr_array_add (rows->labels, (gpointer) label);
+  g_ptr_array_add (rows->values, value);
+}
+
+static void
+print_rows (Rows *rows)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  int width = 13;
+
+  for (guint i = 0; i < rows->labels->len; i++)
+    width = MAX (width, (int) g_utf8_strlen (g_ptr_array_index (rows->labels, i), -1));
+  for (guint i = 0; i < rows->labels->len; i++)
+    {
+      shmlens_cli_append_padded (out, g_ptr_array_index (rows->labels, i), width, FALSE);
+      g_string_append_c (out, ' ');
+      g_string_append (out, g_ptr_array_index (rows->values, i));
+      g_string_append_c (out, '\n');
+    }
+  fputs (out->str, stdout);
+}
+
+/* The attachments' table. Its headings and the words of HOW are translated: a column
+ * is as wide as its heading when that is wider (counted in characters), and HOW as
+ * its widest word. */
+static void
+print_attachments (GPtrArray *attachments)
+{
+  enum { PID, COMMAND, UID, HOW, START, END, OFFSET, PERMS, N_COLUMNS };
+  const char *titles[N_COLUMNS] = {
+    /* Translators: column heading of the processes attached to a segment: process id */
+    _("PID"),
+    /* Translators: column heading of the processes attached to a segment: its command */
+    _("COMMAND"),
+    /* Translators: column heading of the processes attached to a segment: its user id */
+    _("UID"),
+    /* Translators: column heading of the processes attached to a segment: whether it
+     * maps the segment or holds a descriptor to it */
+    _("HOW"),
+    /* Translators: column heading of the processes attached to a segment: the start
+     * address of its mapping */
+    _("START"),
+    /* Translators: column heading of the processes attached to a segment: the end
+     * address of its mapping */
+    _("END"),
+    /* Translators: column heading of the processes attached to a segment: the offset
+     * in the segment its mapping starts at */
+    _("OFFSET"),
+    /* Translators: column heading of the processes attached to a segment: the
+     * protection of its mapping or the mode of its descriptor, as “rw-s” */
+    _("PERMS"),
+  };
+  const int min_widths[N_COLUMNS] = { 7, 16, 6, 5, 18, 18, 10, 0 };
+  const gboolean right_align[N_COLUMNS] = { TRUE, FALSE, TRUE, FALSE, FALSE, FALSE, TRUE, FALSE };
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) out = g_string_new (NULL);
+  int widths[N_COLUMNS];
+
+  for (guint i = 0; i < attachments->len; i++)
+    {
+      const ShmlensAttachment *a = g_ptr_array_index (attachments, i);
+
+      g_ptr_array_add (cells, g_strdup_printf ("%d", a->pid));
+      g_ptr_array_add (cells, shmlens_escape (a->command, -1));
+      g_ptr_array_add (cells, g_strdup_printf ("%u", a->uid));
+      if (a->how == SHMLENS_ATTACHMENT_MAPS)
+        {
+          /* Translators: in the HOW column: the process maps the segment */
+          g_ptr_array_add (cells, g_strdup (C_("attachment", "maps")));
+          g_ptr_array_add (cells, g_strdup_printf ("0x%016llx", (unsigned long long) a->start));
+          g_ptr_array_add (cells, g_strdup_printf ("0x%016llx", (unsigned long long) a->end));
+          g_ptr_array_add (cells, g_strdup_printf ("%llu", (unsigned long long) a->offset));
+        }
+      else
+        {
+          /* Translators: in the HOW column: the process holds a descriptor to the
+           * segment (its number follows, in the START column, as “fd 4”) */
+          g_ptr_array_add (cells, g_strdup (C_("attachment", "holds")));
+          g_ptr_array_add (cells, g_strdup_printf ("fd %d", a->fd));
+          g_ptr_array_add (cells, g_strdup (""));
+          g_ptr_array_add (cells, g_strdup (""));
+        }
+      g_ptr_array_add (cells, g_strdup (a->perms));
+    }
+
+  for (int c = 0; c < N_COLUMNS; c++)
+    widths[c] = MAX (min_widths[c], (int) g_utf8_strlen (titles[c], -1));
+  for (guint i = HOW; i < cells->len; i += N_COLUMNS)
+    widths[HOW] = MAX (widths[HOW], (int) g_utf8_strlen (g_ptr_array_index (cells, i), -1));
+  /* the last column is not padded */
+  widths[PERMS] = 0;
+
+  for (int c = 0; c < N_COLUMNS; c++)
+    {
+      if (c > 0)
+        g_string_append_c (out, ' ');
+      shmlens_cli_append_padded (out, titles[c], widths[c], right_align[c]);
+    }
+  g_string_append_c (out, '\n');
+  for (guint i = 0; i < cells->len; i++)
+    {
+      int c = i % N_COLUMNS;
+
+      if (c > 0)
+        g_string_append_c (out, ' ');
+      shmlens_cli_append_padded (out, g_ptr_array_index (cells, i), widths[c], right_align[c]);
+      if (c == N_COLUMNS - 1)
+        g_string_append_c (out, '\n');
+    }
+  fputs (out->str, stdout);
 }
 
 static void
@@ -25,86 +153,109 @@ print_text (ShmlensSegment *segment)
 {
   g_autofree char *ref = shmlens_segment_dup_ref (segment);
   g_autofree char *name = shmlens_segment_dup_display_name (segment);
-  g_autofree char *mode = shmlens_cli_format_mode (segment);
   gboolean known = shmlens_segment_get_metadata_known (segment);
   guint n_processes = shmlens_segment_get_n_processes (segment);
   ShmlensSegmentKind kind = shmlens_segment_get_kind (segment);
   GPtrArray *attachments = shmlens_segment_get_attachments (segment);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+  Rows rows = { labels, values };
 
-  printf ("%-13s %s\n", "Reference:", ref);
-  printf ("%-13s %s\n", "Kind:", shmlens_segment_kind_to_string (kind));
-  printf ("%-13s %s\n", "Name:", name);
-  printf ("%-13s %" G_GUINT64_FORMAT " bytes\n", "Size:", shmlens_segment_get_size (segment));
+  /* Translators: labels of `shmlens-cli info`, each followed by a value */
+  add_row (&rows, _("Reference:"), g_strdup (ref));
+  /* Not translated: the kind is what references start with (posix, sysv…) */
+  add_row (&rows, _("Kind:"), g_strdup (shmlens_segment_kind_to_string (kind)));
+  add_row (&rows, _("Name:"), g_strdup (name));
+  add_row (&rows, _("Size:"), shmlens_cli_format_bytes (shmlens_segment_get_size (segment)));
   if (shmlens_segment_get_resident (segment) >= 0)
-    printf ("%-13s %" G_GINT64_FORMAT " bytes\n", "Resident:",
-            shmlens_segment_get_resident (segment));
+    add_row (&rows, _("Resident:"),
+             shmlens_cli_format_bytes (shmlens_segment_get_resident (segment)));
   else
-    printf ("%-13s unknown (needs root)\n", "Resident:");
-  printf ("%-13s %s (uid %u), gid %u\n", "Owner:",
-          shmlens_user_name (shmlens_segment_get_uid (segment)),
-          shmlens_segment_get_uid (segment), shmlens_segment_get_gid (segment));
+    add_row (&rows, _("Resident:"), g_strdup (_("unknown (needs root)")));
+  add_row (&rows, _("Owner:"),
+           /* Translators: the owner of a segment: user name (uid 1000), gid 1000 */
+           g_strdup_printf (_("%s (uid %u), gid %u"),
+                            shmlens_user_name (shmlens_segment_get_uid (segment)),
+                            shmlens_segment_get_uid (segment), shmlens_segment_get_gid (segment)));
   if (known)
-    printf ("%-13s %s\n", "Mode:", mode);
+    add_row (&rows, _("Mode:"), shmlens_cli_format_mode (segment));
   else
-    printf ("%-13s unknown (needs root); the owner shown is the holding process's\n", "Mode:");
+    add_row (&rows, _("Mode:"),
+             /* Translators: a memfd's or anonymous mapping's mode, which needs root to
+              * read; the owner shown is then the one of the process holding it */
+             g_strdup (_("unknown (needs root); the owner shown is the holding process's")));
 
   if (kind == SHMLENS_SEGMENT_KIND_SYSV)
     {
-      g_autofree char *atime = format_time (shmlens_segment_get_atime (segment));
-      g_autofree char *dtime = format_time (shmlens_segment_get_dtime (segment));
-      g_autofree char *ctime = format_time (shmlens_segment_get_ctime (segment));
+      gboolean removal = shmlens_segment_is_marked_for_removal (segment);
+      gboolean locked = shmlens_segment_is_locked (segment);
+      const char *state;
 
-      printf ("%-13s %d\n", "Id:", shmlens_segment_get_shmid (segment));
-      printf ("%-13s 0x%08x\n", "Key:", (guint32) shmlens_segment_get_key (segment));
-      printf ("%-13s %s%s\n", "State:",
-              shmlens_segment_is_marked_for_removal (segment) ? "marked for removal" : "live",
-              shmlens_segment_is_locked (segment) ? ", locked in memory" : "");
-      printf ("%-13s %d\n", "Creator pid:", shmlens_segment_get_creator_pid (segment));
-      printf ("%-13s %d\n", "Last pid:", shmlens_segment_get_last_pid (segment));
-      printf ("%-13s %u\n", "Attachments:", shmlens_segment_get_nattch (segment));
-      printf ("%-13s uid %u, gid %u\n", "Creator:", shmlens_segment_get_cuid (segment),
-              shmlens_segment_get_cgid (segment));
-      printf ("%-13s %s\n", "Attached:", atime);
-      printf ("%-13s %s\n", "Detached:", dtime);
-      printf ("%-13s %s\n", "Changed:", ctime);
-      printf ("%-13s %" G_GUINT64_FORMAT " bytes\n", "Swapped:", shmlens_segment_get_swap (segment));
+      if (removal)
+        state = locked ? _("marked for removal, locked in memory") : _("marked for removal");
+      else
+        /* Translators: the state of a System V segment: not marked for removal */
+        state = locked ? _("live, locked in memory") : _("live");
+
+      add_row (&rows, _("Id:"), g_strdup_printf ("%d", shmlens_segment_get_shmid (segment)));
+      add_row (&rows, _("Key:"),
+               g_strdup_printf ("0x%08x", (guint32) shmlens_segment_get_key (segment)));
+      add_row (&rows, _("State:"), g_strdup (state));
+      /* Translators: the process that created a System V segment */
+      add_row (&rows, _("Creator pid:"),
+               g_strdup_printf ("%d", shmlens_segment_get_creator_pid (segment)));
+      /* Translators: the process that last attached or detached a System V segment */
+      add_row (&rows, _("Last pid:"),
+               g_strdup_printf ("%d", shmlens_segment_get_last_pid (segment)));
+      /* Translators: how many attachments the kernel counts for a System V segment */
+      add_row (&rows, _("Attachments:"),
+               g_strdup_printf ("%u", shmlens_segment_get_nattch (segment)));
+      /* Translators: the user and group that created a System V segment */
+      add_row (&rows, _("Creator:"),
+               g_strdup_printf (_("uid %u, gid %u"), shmlens_segment_get_cuid (segment),
+                                shmlens_segment_get_cgid (segment)));
+      /* Translators: when a process last attached the segment */
+      add_row (&rows, _("Attached:"), format_time (shmlens_segment_get_atime (segment)));
+      /* Translators: when a process last detached the segment */
+      add_row (&rows, _("Detached:"), format_time (shmlens_segment_get_dtime (segment)));
+      /* Translators: when the segment's metadata last changed */
+      add_row (&rows, _("Changed:"), format_time (shmlens_segment_get_ctime (segment)));
+      /* Translators: how much of the segment is in swap */
+      add_row (&rows, _("Swapped:"), shmlens_cli_format_bytes (shmlens_segment_get_swap (segment)));
     }
   else
     {
-      g_autofree char *mtime = known ? format_time (shmlens_segment_get_mtime (segment))
-                                     : g_strdup ("unknown");
-      g_autofree char *ctime = known ? format_time (shmlens_segment_get_ctime (segment))
-                                     : g_strdup ("unknown");
-      printf ("%-13s %s\n", "Modified:", mtime);
-      printf ("%-13s %s\n", "Changed:", ctime);
-      printf ("%-13s %u:%u, inode %" G_GUINT64_FORMAT "\n", "Device:",
-              major (shmlens_segment_get_device (segment)),
-              minor (shmlens_segment_get_device (segment)),
-              (guint64) shmlens_segment_get_inode (segment));
+      /* Translators: when the segment's bytes last changed */
+      add_row (&rows, _("Modified:"),
+               /* Translators: a time that needs root to read */
+               known ? format_time (shmlens_segment_get_mtime (segment)) : g_strdup (_("unknown")));
+      add_row (&rows, _("Changed:"),
+               known ? format_time (shmlens_segment_get_ctime (segment)) : g_strdup (_("unknown")));
+      add_row (&rows, _("Device:"),
+               /* Translators: the device (major:minor) and inode of a segment's file */
+               g_strdup_printf (_("%u:%u, inode %llu"),
+                                major (shmlens_segment_get_device (segment)),
+                                minor (shmlens_segment_get_device (segment)),
+                                (unsigned long long) shmlens_segment_get_inode (segment)));
     }
+  print_rows (&rows);
 
-  printf ("\n%u %s attached%s\n", n_processes, n_processes == 1 ? "process" : "processes",
-          shmlens_segment_is_orphan (segment) ? " (orphan)"
-          : n_processes == 0 ? " that Shmlens may inspect; the kernel counts attachments by others"
-          : "");
+  printf ("\n");
+  if (shmlens_segment_is_orphan (segment))
+    printf (ngettext ("%u process attached (orphan)", "%u processes attached (orphan)",
+                      n_processes), n_processes);
+  else if (n_processes == 0)
+    printf (ngettext ("%u process attached that Shmlens may inspect; the kernel counts "
+                      "attachments by others",
+                      "%u processes attached that Shmlens may inspect; the kernel counts "
+                      "attachments by others", n_processes), n_processes);
+  else
+    printf (ngettext ("%u process attached", "%u processes attached", n_processes), n_processes);
+  printf ("\n");
   if (attachments->len == 0)
     return;
 
-  printf ("%7s %-16s %6s %-5s %-18s %-18s %10s %s\n", "PID", "COMMAND", "UID", "HOW",
-          "START", "END", "OFFSET", "PERMS");
-  for (guint i = 0; i < attachments->len; i++)
-    {
-      const ShmlensAttachment *a = g_ptr_array_index (attachments, i);
-      g_autofree char *command = shmlens_escape (a->command, -1);
-
-      if (a->how == SHMLENS_ATTACHMENT_MAPS)
-        printf ("%7d %-16s %6u %-5s 0x%016" G_GINT64_MODIFIER "x 0x%016" G_GINT64_MODIFIER
-                "x %10" G_GUINT64_FORMAT " %s\n", a->pid, command, a->uid, "maps", a->start,
-                a->end, a->offset, a->perms);
-      else
-        printf ("%7d %-16s %6u %-5s fd %-15d %-18s %10s %s\n", a->pid, command, a->uid,
-                "holds", a->fd, "", "", a->perms);
-    }
+  print_attachments (attachments);
 }
 
 int
@@ -116,20 +267,23 @@ shmlens_cli_info (int    argc,
   g_autoptr(ShmlensSegment) segment = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON object", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON object"), NULL },
     { NULL }
   };
 
-  context = g_option_context_new ("REF — show a segment's metadata and attachments");
+  /* Translators: follows “shmlens-cli info [OPTION…]” in the usage line; REF is the
+   * placeholder for a segment reference */
+  context = g_option_context_new (_("REF — show a segment's metadata and attachments"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
-    "Shows everything known about one segment, and every process that maps it or\n"
-    "holds a descriptor to it: pid, command, user, address range, offset and protection.");
+    _("Shows everything known about one segment, and every process that maps it or\n"
+      "holds a descriptor to it: pid, command, user, address range, offset and protection."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!shmlens_cli_parse_options (context, "info", &argc, &argv))
     return SHMLENS_CLI_EXIT_USAGE;
   if (argc != 2)
-    return shmlens_cli_usage_error ("info", argc < 2 ? "a segment reference (REF) is needed"
-                                                     : "only one REF can be given");
+    return shmlens_cli_usage_error ("info", argc < 2 ? _("a segment reference (REF) is needed")
+                                                     : _("only one REF can be given"));
 
   segment = shmlens_cli_resolve (argv[1], TRUE, &error);
   if (segment == NULL)

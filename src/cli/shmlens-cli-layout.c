@@ -7,11 +7,16 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 
 #include "shmlens-cli.h"
 #include "shmlens-layout.h"
 
-/* What the comment column and the summary count, as pahole does. */
+/* The text output is pahole's, comments and all ("XXX 4 bytes hole, try to pack",
+ * "size: …, cachelines: …"), and C: it is not translated, so that it reads and
+ * compares as pahole's does in every language. The errors and --help are.
+ *
+ * What the comment column and the summary count, as pahole does. */
 #define CACHELINE 64
 #define TYPE_COLUMN 26
 #define COMMENT_COLUMN 48
@@ -526,7 +531,7 @@ read_stdin (GError **error)
           if (saved_errno == EINTR)
             continue;
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       "Cannot read the standard input: %s", g_strerror (saved_errno));
+                       _("Cannot read the standard input: %s"), g_strerror (saved_errno));
           return NULL;
         }
       if (n == 0)
@@ -546,17 +551,25 @@ check_type (ShmlensLayout  *layout,
 {
   ShmlensTypeKind kind = shmlens_type_get_kind (type);
 
-  if (kind == SHMLENS_TYPE_KIND_VOID || kind == SHMLENS_TYPE_KIND_FUNCTION)
+  if (kind == SHMLENS_TYPE_KIND_VOID)
     {
       g_set_error (error, SHMLENS_LAYOUT_ERROR, SHMLENS_LAYOUT_ERROR_INVALID,
-                   "“%s” has no layout: it is %s type", shmlens_type_get_name (type),
-                   kind == SHMLENS_TYPE_KIND_VOID ? "the void" : "a function");
+                   /* Translators: %s is a C type's name; “void” is C, not translated */
+                   _("“%s” has no layout: it is the void type"), shmlens_type_get_name (type));
+      return FALSE;
+    }
+  if (kind == SHMLENS_TYPE_KIND_FUNCTION)
+    {
+      g_set_error (error, SHMLENS_LAYOUT_ERROR, SHMLENS_LAYOUT_ERROR_INVALID,
+                   /* Translators: %s is a C type's name */
+                   _("“%s” has no layout: it is a function type"), shmlens_type_get_name (type));
       return FALSE;
     }
   if (!shmlens_type_is_complete (type))
     {
       g_set_error (error, SHMLENS_LAYOUT_ERROR, SHMLENS_LAYOUT_ERROR_INVALID,
-                   "“%s” has no layout: %s declares it but does not define it",
+                   /* Translators: a C type's name, and the header's file name */
+                   _("“%s” has no layout: %s declares it but does not define it"),
                    shmlens_type_get_name (type), shmlens_layout_get_filename (layout));
       return FALSE;
     }
@@ -586,29 +599,33 @@ shmlens_cli_layout (int    argc,
   gboolean all = FALSE;
   const GOptionEntry entries[] = {
     { "type", 't', 0, G_OPTION_ARG_STRING, &type_name,
-      "The type to show: “struct NAME”, “union NAME”, “enum NAME”, a typedef or a tag "
-      "(default: the last struct or union the header defines)", "NAME" },
+      /* Translators: “struct”, “union” and “enum” are C keywords, NAME a placeholder */
+      N_("The type to show: “struct NAME”, “union NAME”, “enum NAME”, a typedef or a tag "
+         "(default: the last struct or union the header defines)"), N_("NAME") },
     { "all", 'a', 0, G_OPTION_ARG_NONE, &all,
-      "Show every struct, union and enum the header names, and every typedef of one", NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+      N_("Show every struct, union and enum the header names, and every typedef of one"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
   };
 
-  context = g_option_context_new ("FILE.h — show where gcc puts every member of a C struct");
+  /* Translators: follows “shmlens-cli layout [OPTION…]” in the usage line; FILE.h is
+   * the placeholder for a C header */
+  context = g_option_context_new (_("FILE.h — show where gcc puts every member of a C struct"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
-    "Reads a C header (FILE.h, or - for the standard input) and shows a struct as gcc 12\n"
-    "lays it out on x86-64: every member with its offset and size, bit-fields with their\n"
-    "bit offset, and the holes and padding between them, like pahole. The standard\n"
-    "headers (stdint.h, stddef.h, time.h, …) are known without being read.");
+    _("Reads a C header (FILE.h, or - for the standard input) and shows a struct as gcc 12\n"
+      "lays it out on x86-64: every member with its offset and size, bit-fields with their\n"
+      "bit offset, and the holes and padding between them, like pahole. The standard\n"
+      "headers (stdint.h, stddef.h, time.h, …) are known without being read."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!shmlens_cli_parse_options (context, "layout", &argc, &argv))
     return SHMLENS_CLI_EXIT_USAGE;
   if (argc != 2)
-    return shmlens_cli_usage_error ("layout", argc < 2 ? "a header is needed: FILE.h, or - for "
-                                                         "the standard input"
-                                                       : "only one header can be given");
+    return shmlens_cli_usage_error ("layout", argc < 2 ? _("a header is needed: FILE.h, or - "
+                                                           "for the standard input")
+                                                       : _("only one header can be given"));
   if (all && type_name != NULL)
-    return shmlens_cli_usage_error ("layout", "--all and --type cannot be used together");
+    return shmlens_cli_usage_error ("layout", _("--all and --type cannot be used together"));
 
   if (g_str_equal (argv[1], "-"))
     layout = read_stdin (&error);

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib/gi18n.h>
+
 #include "shmlens-catalog.h"
 #include "shmlens-cli.h"
 #include "shmlens-users.h"
@@ -71,10 +73,14 @@ describe_attached (ShmlensSegment *segment)
   guint n = shmlens_segment_get_n_processes (segment);
 
   if (shmlens_segment_is_orphan (segment))
-    return g_strdup ("orphan");
+    /* Translators: in the ATTACHED column of `shmlens-cli list`: no process maps or
+     * holds the segment */
+    return g_strdup (_("orphan"));
   /* System V says it is attached, by processes we may not inspect */
   if (n == 0)
-    return g_strdup ("hidden");
+    /* Translators: in the ATTACHED column of `shmlens-cli list`: attached by
+     * processes that may not be inspected */
+    return g_strdup (_("hidden"));
   return g_strdup_printf ("%u", n);
 }
 
@@ -84,11 +90,25 @@ print_table (GPtrArray *segments)
   g_autoptr(GString) out = g_string_sized_new (segments->len * 100 + 128);
   g_autofree Row *rows = g_new0 (Row, segments->len);
   enum { REF, SIZE, RESIDENT, OWNER, MODE, ATTACHED, N_COLUMNS };
-  const char *titles[N_COLUMNS] = { "REF", "SIZE", "RESIDENT", "OWNER", "MODE", "ATTACHED" };
+  const char *titles[N_COLUMNS] = {
+    /* Translators: column heading of `shmlens-cli list`: the segment's reference */
+    _("REF"),
+    /* Translators: column heading of `shmlens-cli list`: the segment's size */
+    _("SIZE"),
+    /* Translators: column heading of `shmlens-cli list`: the segment's memory in RAM */
+    _("RESIDENT"),
+    /* Translators: column heading of `shmlens-cli list`: the user who owns the segment */
+    _("OWNER"),
+    /* Translators: column heading of `shmlens-cli list`: the permission bits, as 0600 */
+    _("MODE"),
+    /* Translators: column heading of `shmlens-cli list`: how many processes map or
+     * hold the segment */
+    _("ATTACHED"),
+  };
   int widths[N_COLUMNS];
 
   for (int c = 0; c < N_COLUMNS; c++)
-    widths[c] = strlen (titles[c]);
+    widths[c] = g_utf8_strlen (titles[c], -1);
 
   for (guint i = 0; i < segments->len; i++)
     {
@@ -122,7 +142,10 @@ print_table (GPtrArray *segments)
                                  c == ATTACHED);
       g_string_append_c (out, ' ');
     }
-  g_string_append (out, " NAME\n");
+  g_string_append_c (out, ' ');
+  /* Translators: the last column heading of `shmlens-cli list`: the segment's name */
+  g_string_append (out, _("NAME"));
+  g_string_append_c (out, '\n');
 
   for (guint i = 0; i < segments->len; i++)
     {
@@ -160,22 +183,26 @@ shmlens_cli_list (int    argc,
   guint kinds = SHMLENS_SEGMENT_KINDS_DEFAULT;
   const GOptionEntry entries[] = {
     { "kind", 'k', 0, G_OPTION_ARG_STRING, &kinds_text,
-      "Kinds to list, comma-separated: posix, sysv, memfd, anon or all (default: "
-      "posix,sysv,memfd)", "KINDS" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON array", NULL },
+      /* Translators: posix, sysv, memfd, anon and all are typed as they are */
+      N_("Kinds to list, comma-separated: posix, sysv, memfd, anon or all (default: "
+         "posix,sysv,memfd)"), N_("KINDS") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON array"), NULL },
     { NULL }
   };
 
-  context = g_option_context_new ("— list shared-memory segments");
+  /* Translators: follows “shmlens-cli list [OPTION…]” in the usage line */
+  context = g_option_context_new (_("— list shared-memory segments"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
-    "Lists the shared-memory segments of this machine with their size, resident memory,\n"
-    "owner, mode and the number of processes attached. Segments no process maps or holds\n"
-    "are marked “orphan”. Nothing is opened or attached.");
+    /* Translators: “orphan” is the word the ATTACHED column shows */
+    _("Lists the shared-memory segments of this machine with their size, resident memory,\n"
+      "owner, mode and the number of processes attached. Segments no process maps or holds\n"
+      "are marked “orphan”. Nothing is opened or attached."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!shmlens_cli_parse_options (context, "list", &argc, &argv))
     return SHMLENS_CLI_EXIT_USAGE;
   if (argc > 1)
-    return shmlens_cli_usage_error ("list", "unexpected argument “%s”", argv[1]);
+    return shmlens_cli_usage_error ("list", _("unexpected argument “%s”"), argv[1]);
   if (kinds_text != NULL && !shmlens_segment_kinds_parse (kinds_text, &kinds, &error))
     return shmlens_cli_usage_error ("list", "%s", error->message);
 
@@ -206,12 +233,19 @@ shmlens_cli_list (int    argc,
   guint skipped = shmlens_catalog_get_skipped_processes (catalog);
   fflush (stdout); /* the warning belongs after the table */
   if (skipped > 0)
-    fprintf (stderr, "shmlens-cli: %u %s could not be inspected (not permitted); what %s "
-             "map or hold is not counted. %s\n", skipped,
-             skipped == 1 ? "process" : "processes", skipped == 1 ? "it may" : "they may",
-             geteuid () == 0 ? "Even root is refused here: a container or a security "
-                               "module hides them."
-                             : "Run as root to see everything.");
+    {
+      g_autofree char *message =
+        g_strdup_printf (ngettext ("%u process could not be inspected (not permitted); what "
+                                   "it may map or hold is not counted.",
+                                   "%u processes could not be inspected (not permitted); what "
+                                   "they may map or hold is not counted.", skipped),
+                         skipped);
+
+      fprintf (stderr, "shmlens-cli: %s %s\n", message,
+               geteuid () == 0 ? _("Even root is refused here: a container or a security "
+                                   "module hides them.")
+                               : _("Run as root to see everything."));
+    }
 
   return SHMLENS_CLI_EXIT_OK;
 }

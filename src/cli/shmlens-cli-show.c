@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 
 #include "shmlens-cli.h"
 #include "shmlens-decode.h"
@@ -44,17 +45,25 @@ shmlens_cli_load_type (const char  *header,
     return NULL;
 
   kind = shmlens_type_get_kind (type);
-  if (kind == SHMLENS_TYPE_KIND_VOID || kind == SHMLENS_TYPE_KIND_FUNCTION)
+  if (kind == SHMLENS_TYPE_KIND_VOID)
     {
       g_set_error (error, SHMLENS_LAYOUT_ERROR, SHMLENS_LAYOUT_ERROR_INVALID,
-                   "“%s” has no layout: it is %s type", shmlens_type_get_name (type),
-                   kind == SHMLENS_TYPE_KIND_VOID ? "the void" : "a function");
+                   /* Translators: %s is a C type's name; “void” is C, not translated */
+                   _("“%s” has no layout: it is the void type"), shmlens_type_get_name (type));
+      return NULL;
+    }
+  if (kind == SHMLENS_TYPE_KIND_FUNCTION)
+    {
+      g_set_error (error, SHMLENS_LAYOUT_ERROR, SHMLENS_LAYOUT_ERROR_INVALID,
+                   /* Translators: %s is a C type's name */
+                   _("“%s” has no layout: it is a function type"), shmlens_type_get_name (type));
       return NULL;
     }
   if (!shmlens_type_is_complete (type))
     {
       g_set_error (error, SHMLENS_LAYOUT_ERROR, SHMLENS_LAYOUT_ERROR_INVALID,
-                   "“%s” has no layout: %s declares it but does not define it",
+                   /* Translators: a C type's name, and the header's file name */
+                   _("“%s” has no layout: %s declares it but does not define it"),
                    shmlens_type_get_name (type), shmlens_layout_get_filename (layout));
       return NULL;
     }
@@ -77,16 +86,26 @@ shmlens_cli_flatten_records (ShmlensType  *type,
   if (n_records > MAX_VALUES)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "%" G_GUINT64_FORMAT " records are more than the %d that can be decoded "
-                   "at once", n_records, MAX_VALUES);
+                   /* Translators: the records asked for (which selects the plural form),
+                    * and the most that can be decoded */
+                   ngettext ("%llu record is more than the %d that can be decoded at once",
+                             "%llu records are more than the %d that can be decoded at once",
+                             n_records),
+                   (unsigned long long) n_records, MAX_VALUES);
       return NULL;
     }
   if (size > MAX_RECORDS_BYTES / n_records)
     {
+      g_autofree char *record_size = shmlens_cli_format_bytes (size);
+
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "%" G_GUINT64_FORMAT " record%s of “%s” (%" G_GUINT64_FORMAT " bytes "
-                   "each) are more than the 1 GiB that can be decoded at once",
-                   n_records, n_records == 1 ? "" : "s", shmlens_type_get_name (type), size);
+                   /* Translators: the records asked for (which selects the plural form),
+                    * the C type's name and the size of one record (“24 bytes”) */
+                   ngettext ("%llu record of “%s” (%s each) is more than the 1 GiB that can "
+                             "be decoded at once",
+                             "%llu records of “%s” (%s each) are more than the 1 GiB that can "
+                             "be decoded at once", n_records),
+                   (unsigned long long) n_records, shmlens_type_get_name (type), record_size);
       return NULL;
     }
   return shmlens_flat_layout_new (type, offset, n_records, MAX_VALUES, error);
@@ -228,25 +247,45 @@ check_extent (ShmlensReader  *reader,
   guint64 segment_size = shmlens_reader_get_size (reader);
   guint64 size = shmlens_type_get_size (type);
   guint64 end = offset + size * n_records;   /* no overflow: flattening checked it */
+  g_autofree char *segment_text = NULL;
 
   if (end <= segment_size)
     return TRUE;
 
+  segment_text = shmlens_cli_format_bytes (segment_size);
   if (n_records == 1)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                 "Cannot show “%s” (%" G_GUINT64_FORMAT " bytes) from offset %"
-                 G_GUINT64_FORMAT ": %s is %" G_GUINT64_FORMAT " bytes, and the record "
-                 "would end at byte %" G_GUINT64_FORMAT ". Choose a smaller --offset or "
-                 "another --type.", shmlens_type_get_name (type), size, offset, ref,
-                 segment_size, end);
+    {
+      g_autofree char *record_text = shmlens_cli_format_bytes (size);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   /* Translators: the C type's name, its size (“24 bytes”), the offset
+                    * asked for, the segment's reference, the segment's size (“4096
+                    * bytes”) and where the record would end (a byte's offset) */
+                   _("Cannot show “%s” (%s) from offset %llu: %s is %s, and the record would "
+                     "end at byte %llu. Choose a smaller --offset or another --type."),
+                   shmlens_type_get_name (type), record_text, (unsigned long long) offset, ref,
+                   segment_text, (unsigned long long) end);
+    }
   else
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                 "Cannot show %" G_GUINT64_FORMAT " records of “%s” (%" G_GUINT64_FORMAT
-                 " × %" G_GUINT64_FORMAT " = %" G_GUINT64_FORMAT " bytes) from offset %"
-                 G_GUINT64_FORMAT ": %s is %" G_GUINT64_FORMAT " bytes, and the records "
-                 "would end at byte %" G_GUINT64_FORMAT ". Choose a smaller --count or "
-                 "--offset.", n_records, shmlens_type_get_name (type), n_records, size,
-                 size * n_records, offset, ref, segment_size, end);
+    {
+      g_autofree char *total_text = shmlens_cli_format_bytes (size * n_records);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   /* Translators: the records asked for (which selects the plural form),
+                    * the C type's name, the records again, the size of one, their total
+                    * size (“72 bytes”), the offset asked for, the segment's reference,
+                    * the segment's size (“4096 bytes”) and where the records would end
+                    * (a byte's offset) */
+                   ngettext ("Cannot show %llu record of “%s” (%llu × %llu = %s) from offset "
+                             "%llu: %s is %s, and the records would end at byte %llu. Choose "
+                             "a smaller --count or --offset.",
+                             "Cannot show %llu records of “%s” (%llu × %llu = %s) from offset "
+                             "%llu: %s is %s, and the records would end at byte %llu. Choose "
+                             "a smaller --count or --offset.", n_records),
+                   (unsigned long long) n_records, shmlens_type_get_name (type),
+                   (unsigned long long) n_records, (unsigned long long) size, total_text,
+                   (unsigned long long) offset, ref, segment_text, (unsigned long long) end);
+    }
   return FALSE;
 }
 
@@ -288,6 +327,7 @@ print_text (ShmlensFlatLayout   *flat,
   gsize n_leaves;
   const ShmlensLeaf *leaves = shmlens_flat_layout_get_leaves (flat, &n_leaves);
 
+  /* "PATH = VALUE": the same in every language, for scripts as much as for people */
   for (gsize i = 0; i < n_leaves; i++)
     {
       g_string_append (out, shmlens_cli_leaf_label (&leaves[i]));
@@ -360,61 +400,75 @@ shmlens_cli_show (int    argc,
   gboolean printed;
   const GOptionEntry entries[] = {
     { "layout", 'L', 0, G_OPTION_ARG_FILENAME, &header,
-      "The C header that declares the records (needed)", "FILE.h" },
+      N_("The C header that declares the records (needed)"),
+      /* Translators: the placeholder for a C header's file name in --help */
+      N_("FILE.h") },
     { "type", 't', 0, G_OPTION_ARG_STRING, &type_name,
-      "The records' type: “struct NAME”, “union NAME”, a typedef or a tag (default: "
-      "the last struct or union the header defines)", "NAME" },
+      /* Translators: “struct” and “union” are C keywords, NAME a placeholder */
+      N_("The records' type: “struct NAME”, “union NAME”, a typedef or a tag (default: "
+         "the last struct or union the header defines)"),
+      /* Translators: the placeholder for a type's name in --help */
+      N_("NAME") },
     { "offset", 's', 0, G_OPTION_ARG_STRING, &offset_text,
-      "The first record starts at byte N (4096, 0x1000, 4K…; default 0)", "N" },
+      N_("The first record starts at byte N (4096, 0x1000, 4K…; default 0)"), N_("N") },
     { "count", 'n', 0, G_OPTION_ARG_INT64, &count,
-      "Show N records, one after the other (default 1)", "N" },
+      N_("Show N records, one after the other (default 1)"), N_("N") },
     { "big-endian", 0, 0, G_OPTION_ARG_NONE, &big_endian,
-      "Read values most significant byte first (bit-fields keep x86-64's bit order)", NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+      N_("Read values most significant byte first (bit-fields keep x86-64's bit order)"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
   };
 
-  context = g_option_context_new ("REF --layout=FILE.h");
+  /* Translators: follows “shmlens-cli show [OPTION…]” in the usage line: REF is the
+   * placeholder for a segment reference, FILE.h for a C header */
+  context = g_option_context_new (_("REF --layout=FILE.h"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
-    "Decodes a segment's bytes as the records a C header declares, laid out as gcc 12\n"
-    "lays them out on x86-64 (see `shmlens-cli layout`), and prints every value, one per\n"
-    "line: “PATH = VALUE”, as in “clients[2].heartbeat = 41”. With --count above 1,\n"
-    "paths start with the record's index: “[1].clients[2].heartbeat”. A type that is\n"
-    "one value (uint32_t, char[16]) is named by its type. Reads only the records'\n"
-    "bytes, read-only, with pread(): the segment is never mapped or written.");
+    /* Translators: “PATH = VALUE” is the form of the lines printed: the “ = ” stays;
+     * “clients[2].heartbeat” is a C expression, not translated */
+    _("Decodes a segment's bytes as the records a C header declares, laid out as gcc 12\n"
+      "lays them out on x86-64 (see `shmlens-cli layout`), and prints every value, one per\n"
+      "line: “PATH = VALUE”, as in “clients[2].heartbeat = 41”. With --count above 1,\n"
+      "paths start with the record's index: “[1].clients[2].heartbeat”. A type that is\n"
+      "one value (uint32_t, char[16]) is named by its type. Reads only the records'\n"
+      "bytes, read-only, with pread(): the segment is never mapped or written."));
   g_option_context_set_description (context,
-    "Values: integers in decimal; a char with its character (65 'A'); true or false;\n"
-    "an enum's name, or its number when it matches none; floats with the fewest digits\n"
-    "that read back (0.1, 1e+20, nan); pointers in hex; char arrays as text up to the\n"
-    "first NUL, quoted and escaped; time_t and struct timespec as UTC dates. Arrays\n"
-    "are shown element by element, and anonymous members as their parent's.\n"
-    "\n"
-    "The records must lie inside the segment: when they would end past it, show says\n"
-    "so, with the segment's size, and prints nothing (exit status 1). Values that a\n"
-    "truncation takes away while show reads are shown as “—” (JSON: null).\n"
-    "\n"
-    "--json prints one document: ref, type, offset, count, size (of one record),\n"
-    "byte_order and fields, each with path, type, kind, offset (in the segment), size,\n"
-    "bit_offset and bit_width (bit-fields only), value (the text above, or null) and\n"
-    "number: the value as a JSON number for integers, chars, bools, enums, floats and\n"
-    "time_t. JSON numbers are exact only below 2^53, so number is left out for\n"
-    "integers of 2^53 or more (value has every digit), and for NaN and infinities.\n"
-    "\n"
-    "Exit status: 0 on success, 1 on an error (in the header: FILE:LINE:COLUMN), 2 on\n"
-    "a usage error.");
+    /* Translators: the values are printed as they are in every language (true, false,
+     * nan, the dates, “—”); the JSON members (ref, type, offset, count, size,
+     * byte_order, fields, path, kind, bit_offset, bit_width, value, number) and null
+     * are not translated */
+    _("Values: integers in decimal; a char with its character (65 'A'); true or false;\n"
+      "an enum's name, or its number when it matches none; floats with the fewest digits\n"
+      "that read back (0.1, 1e+20, nan); pointers in hex; char arrays as text up to the\n"
+      "first NUL, quoted and escaped; time_t and struct timespec as UTC dates. Arrays\n"
+      "are shown element by element, and anonymous members as their parent's.\n"
+      "\n"
+      "The records must lie inside the segment: when they would end past it, show says\n"
+      "so, with the segment's size, and prints nothing (exit status 1). Values that a\n"
+      "truncation takes away while show reads are shown as “—” (JSON: null).\n"
+      "\n"
+      "--json prints one document: ref, type, offset, count, size (of one record),\n"
+      "byte_order and fields, each with path, type, kind, offset (in the segment), size,\n"
+      "bit_offset and bit_width (bit-fields only), value (the text above, or null) and\n"
+      "number: the value as a JSON number for integers, chars, bools, enums, floats and\n"
+      "time_t. JSON numbers are exact only below 2^53, so number is left out for\n"
+      "integers of 2^53 or more (value has every digit), and for NaN and infinities.\n"
+      "\n"
+      "Exit status: 0 on success, 1 on an error (in the header: FILE:LINE:COLUMN), 2 on\n"
+      "a usage error."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!shmlens_cli_parse_options (context, "show", &argc, &argv))
     return SHMLENS_CLI_EXIT_USAGE;
   if (argc != 2)
-    return shmlens_cli_usage_error ("show", argc < 2 ? "a segment reference (REF) is needed"
-                                                     : "only one REF can be given");
+    return shmlens_cli_usage_error ("show", argc < 2 ? _("a segment reference (REF) is needed")
+                                                     : _("only one REF can be given"));
   if (header == NULL)
-    return shmlens_cli_usage_error ("show", "--layout=FILE.h is needed: the C header that "
-                                    "declares the records");
+    return shmlens_cli_usage_error ("show", _("--layout=FILE.h is needed: the C header that "
+                                              "declares the records"));
   if (offset_text != NULL && !shmlens_cli_parse_size ("--offset", offset_text, &offset, &error))
     return shmlens_cli_usage_error ("show", "%s", error->message);
   if (count < 1)
-    return shmlens_cli_usage_error ("show", "--count must be at least 1");
+    return shmlens_cli_usage_error ("show", _("--count must be at least 1"));
   if (big_endian)
     flags |= SHMLENS_FORMAT_BIG_ENDIAN;
 

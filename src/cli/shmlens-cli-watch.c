@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <glib-unix.h>
+#include <glib/gi18n.h>
 
 #include "shmlens-cli.h"
 #include "shmlens-reader.h"
@@ -135,6 +136,8 @@ report_change (Watch                      *watch,
         return FALSE;
     }
   else if (cut)
+    /* Not translated: the text events are "TIME EVENT key=value…" lines that scripts
+     * read, the same in every language. */
     printf ("%s change offset=0x%" G_GINT64_MODIFIER "x length=%" G_GSIZE_FORMAT
             " old=%s… new=%s… (first %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT
             " bytes shown)\n", when, change->offset, change->length, old_hex, new_hex,
@@ -250,6 +253,7 @@ report_size (Watch      *watch,
         return FALSE;
     }
   else
+    /* Not translated: a "TIME size key=value…" line that scripts read */
     printf ("%s size old_size=%" G_GUINT64_FORMAT " new_size=%" G_GUINT64_FORMAT "\n",
             when, old_size, new_size);
 
@@ -271,6 +275,8 @@ report_state (Watch      *watch,
         return FALSE;
     }
   else
+    /* the event's name (removed, replaced) stays as --json spells it; the explanation
+     * after it is translated */
     printf ("%s %s %s: %s\n", when, event, watch->ref, explanation);
 
   return count_report (watch);
@@ -320,13 +326,14 @@ tick (gpointer data)
 
   if ((events & SHMLENS_READER_EVENT_REMOVED) &&
       !report_state (watch, when, "removed",
-                     "the name is gone; still watching the bytes while they exist"))
+                     _("the name is gone; still watching the bytes while they exist")))
     goto done;
 
   if (events & SHMLENS_READER_EVENT_REPLACED)
     {
       report_state (watch, when, "replaced",
-                    "the name now refers to another segment; run watch again to follow it");
+                    /* Translators: “watch” is the command, not translated */
+                    _("the name now refers to another segment; run watch again to follow it"));
       g_main_loop_quit (watch->loop);
       goto done;
     }
@@ -383,20 +390,47 @@ announce (Watch       *watch,
         }
       end_event (watch, json);
     }
-  else if (type != NULL)
-    fprintf (stderr, "Watching %s (%" G_GUINT64_FORMAT " bytes): %" G_GUINT64_FORMAT
-             " record%s of “%s” (%" G_GUINT64_FORMAT " bytes each) from offset 0x%"
-             G_GINT64_MODIFIER "x, field by field, every %d ms. Ctrl+C stops.\n",
-             watch->ref, watch->size, n_records, n_records == 1 ? "" : "s",
-             shmlens_type_get_name (type), shmlens_type_get_size (type), offset, interval);
-  else if (to_end)
-    fprintf (stderr, "Watching %s (%" G_GUINT64_FORMAT " bytes) from offset 0x%"
-             G_GINT64_MODIFIER "x to its end (at most 64 MiB), every %d ms. "
-             "Ctrl+C stops.\n", watch->ref, watch->size, offset, interval);
   else
-    fprintf (stderr, "Watching %s (%" G_GUINT64_FORMAT " bytes) from offset 0x%"
-             G_GINT64_MODIFIER "x, %" G_GSIZE_FORMAT " bytes, every %d ms. "
-             "Ctrl+C stops.\n", watch->ref, watch->size, offset, length, interval);
+    {
+      g_autofree char *size = shmlens_cli_format_bytes (watch->size);
+
+      if (type != NULL)
+        {
+          g_autofree char *record_size = shmlens_cli_format_bytes (shmlens_type_get_size (type));
+
+          fprintf (stderr,
+                   /* Translators: the segment's reference, its size (“4096 bytes”), the
+                    * records watched (which selects the plural form), their C type, the
+                    * size of one (“24 bytes”), the offset in hex and the interval in
+                    * milliseconds */
+                   ngettext ("Watching %s (%s): %llu record of “%s” (%s each) from offset "
+                             "0x%llx, field by field, every %d ms. Ctrl+C stops.",
+                             "Watching %s (%s): %llu records of “%s” (%s each) from offset "
+                             "0x%llx, field by field, every %d ms. Ctrl+C stops.", n_records),
+                   watch->ref, size, (unsigned long long) n_records,
+                   shmlens_type_get_name (type), record_size, (unsigned long long) offset,
+                   interval);
+        }
+      else if (to_end)
+        fprintf (stderr,
+                 /* Translators: the segment's reference, its size (“4096 bytes”), the
+                  * offset in hex and the interval in milliseconds */
+                 _("Watching %s (%s) from offset 0x%llx to its end (at most 64 MiB), every "
+                   "%d ms. Ctrl+C stops."),
+                 watch->ref, size, (unsigned long long) offset, interval);
+      else
+        {
+          g_autofree char *watched = shmlens_cli_format_bytes (length);
+
+          fprintf (stderr,
+                   /* Translators: the segment's reference, its size (“4096 bytes”), the
+                    * offset in hex, the bytes watched (“64 bytes”) and the interval in
+                    * milliseconds */
+                   _("Watching %s (%s) from offset 0x%llx, %s, every %d ms. Ctrl+C stops."),
+                   watch->ref, size, (unsigned long long) offset, watched, interval);
+        }
+      fprintf (stderr, "\n");
+    }
   fflush (stdout);
 }
 
@@ -430,92 +464,129 @@ shmlens_cli_watch (int    argc,
   guint64 offset = 0;
   guint64 length = 0;
   guint timeout_id, sigint_id, sigterm_id;
+  g_autoptr(GString) description = g_string_new (NULL);
   const GOptionEntry entries[] = {
     { "interval", 'i', 0, G_OPTION_ARG_INT, &interval,
-      "Look for changes every MS milliseconds (default 100)", "MS" },
+      N_("Look for changes every MS milliseconds (default 100)"),
+      /* Translators: the placeholder for milliseconds in --help, as in “--interval=MS” */
+      N_("MS") },
     { "count", 'n', 0, G_OPTION_ARG_INT, &count,
-      "Stop after N reports (changes, fields, size changes, removal); default: never", "N" },
+      N_("Stop after N reports (changes, fields, size changes, removal); default: never"),
+      N_("N") },
     { "offset", 's', 0, G_OPTION_ARG_STRING, &offset_text,
-      "Watch from offset N (4096, 0x1000, 4K…; default 0)", "N" },
+      N_("Watch from offset N (4096, 0x1000, 4K…; default 0)"), N_("N") },
     { "length", 'l', 0, G_OPTION_ARG_STRING, &length_text,
-      "Watch N bytes (default: to the end of the segment, at most 64 MiB)", "N" },
+      N_("Watch N bytes (default: to the end of the segment, at most 64 MiB)"), N_("N") },
     { "max-bytes", 'm', 0, G_OPTION_ARG_INT, &max_shown,
-      "Show at most N bytes of a changed run (default 32, with --json 256; 0: all)", "N" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object per line", NULL },
+      N_("Show at most N bytes of a changed run (default 32, with --json 256; 0: all)"),
+      N_("N") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object per line"), NULL },
     { "layout", 'L', 0, G_OPTION_ARG_FILENAME, &header,
-      "Report changes by field of the records this C header declares, not by bytes", "FILE.h" },
+      N_("Report changes by field of the records this C header declares, not by bytes"),
+      N_("FILE.h") },
     { "type", 't', 0, G_OPTION_ARG_STRING, &type_name,
-      "With --layout: the records' type (default: the last struct or union the header "
-      "defines)", "NAME" },
+      N_("With --layout: the records' type (default: the last struct or union the header "
+         "defines)"), N_("NAME") },
     { "records", 'r', 0, G_OPTION_ARG_STRING, &records_text,
-      "With --layout: watch N records, one after the other, from --offset (default 1)", "N" },
+      N_("With --layout: watch N records, one after the other, from --offset (default 1)"),
+      N_("N") },
     { "big-endian", 0, 0, G_OPTION_ARG_NONE, &big_endian,
-      "With --layout: read values most significant byte first", NULL },
+      N_("With --layout: read values most significant byte first"), NULL },
     { NULL }
   };
 
-  context = g_option_context_new ("REF");
+  /* Translators: the placeholder for a segment reference in the usage line */
+  context = g_option_context_new (_("REF"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
-    "Prints changes to a segment's bytes as they happen: the time, the offset, the length\n"
-    "and the old and new bytes in hex. Reads only the watched range, read-only, with\n"
-    "pread(): the segment is never mapped, written or made to allocate pages.\n"
-    "\n"
-    "With --layout, the watched range is the bytes of --records records of --type from\n"
-    "--offset, and changes are reported by field, with their values as `shmlens-cli\n"
-    "show` prints them: “TIME clients[2].heartbeat: 41 → 42” (paths start with the\n"
-    "record's index, “[1].…”, when --records is above 1). --count stays the number of\n"
-    "reports: the number of records is --records (what show calls --count).");
-  g_option_context_set_description (context,
-    "Events (text: one line each; --json: one object per line with \"time\" and \"event\"):\n"
-    "  start     (--json only) watching began: ref, size, offset, length, interval;\n"
-    "            with --layout also layout, type and records\n"
-    "  change    offset, length, old, new; runs longer than --max-bytes are cut\n"
-    "            (text: \"…\"; JSON: \"truncated\": true and \"shown\")\n"
-    "  field     (--layout) a field's value changed: path, old, new (JSON: null while\n"
-    "            the value lies past the segment's end)\n"
-    "  size      the segment grew or shrank: old_size, new_size; fields that a size\n"
-    "            change takes away or brings back are not reported as fields\n"
-    "  removed   its name was removed; watching goes on while the bytes exist\n"
-    "  replaced  the name now refers to another segment; watch reports it and exits\n"
-    "            with status 0: run it again to watch the new segment\n"
-    "\n"
-    "Exit status: 0 when stopped by --count, by replacement, or by SIGINT or SIGTERM;\n"
-    "1 on an error; 2 on a usage error.");
+    /* Translators: “TIME clients[2].heartbeat: 41 → 42” is an example of a line
+     * printed: only TIME may be translated */
+    _("Prints changes to a segment's bytes as they happen: the time, the offset, the length\n"
+      "and the old and new bytes in hex. Reads only the watched range, read-only, with\n"
+      "pread(): the segment is never mapped, written or made to allocate pages.\n"
+      "\n"
+      "With --layout, the watched range is the bytes of --records records of --type from\n"
+      "--offset, and changes are reported by field, with their values as `shmlens-cli\n"
+      "show` prints them: “TIME clients[2].heartbeat: 41 → 42” (paths start with the\n"
+      "record's index, “[1].…”, when --records is above 1). --count stays the number of\n"
+      "reports: the number of records is --records (what show calls --count)."));
+  /* The events' names and their members are what the output says in every language:
+   * only what they mean is translated. */
+  g_string_append (description,
+                   /* Translators: "time" and "event" are JSON members, not translated */
+                   _("Events (text: one line each; --json: one object per line with \"time\" "
+                     "and \"event\"):"));
+  g_string_append_c (description, '\n');
+  shmlens_cli_append_item (description, "start", 9,
+                           /* Translators: the words after the colons are JSON members, not
+                            * translated; the line break is kept in the output */
+                           _("(--json only) watching began: ref, size, offset, length, "
+                             "interval;\nwith --layout also layout, type and records"));
+  shmlens_cli_append_item (description, "change", 9,
+                           /* Translators: offset, length, old, new, truncated and shown are
+                            * members of the event, not translated; the line break is kept */
+                           _("offset, length, old, new; runs longer than --max-bytes are cut\n"
+                             "(text: \"…\"; JSON: \"truncated\": true and \"shown\")"));
+  shmlens_cli_append_item (description, "field",  9,
+                           /* Translators: path, old and new are members of the event, and
+                            * null is JSON, not translated; the line break is kept */
+                           _("(--layout) a field's value changed: path, old, new (JSON: null "
+                             "while\nthe value lies past the segment's end)"));
+  shmlens_cli_append_item (description, "size", 9,
+                           /* Translators: old_size and new_size are members of the event,
+                            * not translated; the line break is kept */
+                           _("the segment grew or shrank: old_size, new_size; fields that a "
+                             "size\nchange takes away or brings back are not reported as "
+                             "fields"));
+  shmlens_cli_append_item (description, "removed", 9,
+                           _("its name was removed; watching goes on while the bytes exist"));
+  shmlens_cli_append_item (description, "replaced", 9,
+                           /* Translators: the line break is kept in the output */
+                           _("the name now refers to another segment; watch reports it and "
+                             "exits\nwith status 0: run it again to watch the new segment"));
+  g_string_append_c (description, '\n');
+  g_string_append (description,
+                   _("Exit status: 0 when stopped by --count, by replacement, or by SIGINT or "
+                     "SIGTERM;\n1 on an error; 2 on a usage error."));
+  g_option_context_set_description (context, description->str);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!shmlens_cli_parse_options (context, "watch", &argc, &argv))
     return SHMLENS_CLI_EXIT_USAGE;
 
   if (argc != 2)
-    return shmlens_cli_usage_error ("watch", argc < 2 ? "watch needs a segment reference"
-                                                      : "watch takes one segment reference");
+    return shmlens_cli_usage_error ("watch", argc < 2 ? _("watch needs a segment reference")
+                                                      : _("watch takes one segment reference"));
   if (interval <= 0)
-    return shmlens_cli_usage_error ("watch", "--interval must be at least 1 (milliseconds)");
+    return shmlens_cli_usage_error ("watch", _("--interval must be at least 1 (milliseconds)"));
   if (count < 0)
-    return shmlens_cli_usage_error ("watch", "--count must not be negative");
+    return shmlens_cli_usage_error ("watch", _("--count must not be negative"));
   if (max_shown < -1)
-    return shmlens_cli_usage_error ("watch", "--max-bytes must not be negative");
+    return shmlens_cli_usage_error ("watch", _("--max-bytes must not be negative"));
   if (offset_text != NULL && !shmlens_cli_parse_size ("--offset", offset_text, &offset, &error))
     return shmlens_cli_usage_error ("watch", "%s", error->message);
   if (length_text != NULL && !shmlens_cli_parse_size ("--length", length_text, &length, &error))
     return shmlens_cli_usage_error ("watch", "%s", error->message);
   if (length_text != NULL && length > MAX_WINDOW)
-    return shmlens_cli_usage_error ("watch", "--length: at most 1 GiB can be watched at "
-                                    "once; watch several ranges instead");
+    return shmlens_cli_usage_error ("watch", _("--length: at most 1 GiB can be watched at "
+                                               "once; watch several ranges instead"));
   if (header == NULL && (type_name != NULL || records_text != NULL || big_endian))
-    return shmlens_cli_usage_error ("watch", "--type, --records and --big-endian need "
-                                    "--layout=FILE.h");
+    return shmlens_cli_usage_error ("watch", _("--type, --records and --big-endian need "
+                                               "--layout=FILE.h"));
   if (header != NULL && length_text != NULL)
-    return shmlens_cli_usage_error ("watch", "--length and --layout cannot be used together: "
-                                    "with --layout, the records' bytes are watched");
+    return shmlens_cli_usage_error ("watch", _("--length and --layout cannot be used together: "
+                                               "with --layout, the records' bytes are watched"));
   if (header != NULL && max_shown != -1)
-    return shmlens_cli_usage_error ("watch", "--max-bytes and --layout cannot be used "
-                                    "together: with --layout, changes are whole values");
+    return shmlens_cli_usage_error ("watch", _("--max-bytes and --layout cannot be used "
+                                               "together: with --layout, changes are whole "
+                                               "values"));
   if (records_text != NULL &&
       !g_ascii_string_to_unsigned (records_text, 10, 1, G_MAXUINT32, &n_records, NULL))
     {
       g_autofree char *escaped = g_strescape (records_text, NULL);
-      return shmlens_cli_usage_error ("watch", "--records: “%s” is not a number of records "
-                                      "(1 or more)", escaped);
+      return shmlens_cli_usage_error ("watch",
+                                      /* Translators: %s is what was given for --records */
+                                      _("--records: “%s” is not a number of records "
+                                        "(1 or more)"), escaped);
     }
 
   if (header != NULL)
@@ -539,9 +610,18 @@ shmlens_cli_watch (int    argc,
   if (flat != NULL)
     {
       if (offset + length > watch.size)
-        fprintf (stderr, "shmlens-cli: the records end at byte %" G_GUINT64_FORMAT ", past "
-                 "the end of %s (%" G_GUINT64_FORMAT " bytes); changes to fields there are "
-                 "reported once it grows to hold them.\n", offset + length, ref, watch.size);
+        {
+          g_autofree char *size = shmlens_cli_format_bytes (watch.size);
+
+          fprintf (stderr, "shmlens-cli: ");
+          fprintf (stderr,
+                   /* Translators: where the records end (a byte's offset), the segment's
+                    * reference and its size (“4096 bytes”) */
+                   _("the records end at byte %llu, past the end of %s (%s); changes to "
+                     "fields there are reported once it grows to hold them."),
+                   (unsigned long long) (offset + length), ref, size);
+          fprintf (stderr, "\n");
+        }
     }
   else if (length_text == NULL)
     {
@@ -551,15 +631,29 @@ shmlens_cli_watch (int    argc,
       if (rest > DEFAULT_WINDOW_CAP)
         {
           g_autofree char *size_text = shmlens_cli_format_size (watch.size);
-          fprintf (stderr, "shmlens-cli: %s is %s; watching 64 MiB from offset 0x%"
-                   G_GINT64_MODIFIER "x. Choose another range with --offset and --length.\n",
-                   ref, size_text, offset);
+          fprintf (stderr, "shmlens-cli: ");
+          fprintf (stderr,
+                   /* Translators: the segment's reference, its size (as “1.0 GiB”) and the
+                    * offset in hex */
+                   _("%s is %s; watching 64 MiB from offset 0x%llx. Choose another range "
+                     "with --offset and --length."),
+                   ref, size_text, (unsigned long long) offset);
+          fprintf (stderr, "\n");
         }
     }
   if (flat == NULL && offset >= watch.size)
-    fprintf (stderr, "shmlens-cli: offset 0x%" G_GINT64_MODIFIER "x is at or past the end "
-             "of %s (%" G_GUINT64_FORMAT " bytes); reporting what appears when it grows.\n",
-             offset, ref, watch.size);
+    {
+      g_autofree char *size = shmlens_cli_format_bytes (watch.size);
+
+      fprintf (stderr, "shmlens-cli: ");
+      fprintf (stderr,
+               /* Translators: the offset in hex, the segment's reference and its size
+                * (“4096 bytes”) */
+               _("offset 0x%llx is at or past the end of %s (%s); reporting what appears "
+                 "when it grows."),
+               (unsigned long long) offset, ref, size);
+      fprintf (stderr, "\n");
+    }
 
   tracker = shmlens_tracker_new (reader);
   shmlens_tracker_set_window (tracker, offset, length);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 
 #include "shmlens-cli.h"
 #include "shmlens-created.h"
@@ -45,7 +46,7 @@ install_stop_handlers (GError **error)
       int saved_errno = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot handle SIGTERM: %s", g_strerror (saved_errno));
+                   _("Cannot handle SIGTERM: %s"), g_strerror (saved_errno));
       return FALSE;
     }
   return TRUE;
@@ -78,7 +79,8 @@ die_with_parent (pid_t     parent,
       int saved_errno = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot ask to stop with the parent process: %s", g_strerror (saved_errno));
+                   _("Cannot ask to stop with the parent process: %s"),
+                   g_strerror (saved_errno));
       return FALSE;
     }
   if (getppid () != parent)
@@ -129,9 +131,18 @@ print_event (gboolean       json,
       shmlens_cli_print_json (out, NULL);
     }
   else if (g_str_equal (event, "stop"))
-    printf ("%s: %s wrote %" G_GUINT64_FORMAT " iterations in %.1f s (%s)\n", ref, pattern,
-            shmlens_writer_get_iterations (writer), (double) elapsed_us / G_USEC_PER_SEC,
-            reason);
+    {
+      guint64 iterations = shmlens_writer_get_iterations (writer);
+
+      /* Translators: “/counter: counter wrote 25 iterations in 2.5 s (SIGTERM)”: the
+       * segment's reference, the pattern, the iterations, the seconds and why the
+       * writer stopped (SIGTERM, SIGINT, SIGHUP, duration or done: not translated) */
+      printf (ngettext ("%s: %s wrote %llu iteration in %.1f s (%s)",
+                        "%s: %s wrote %llu iterations in %.1f s (%s)", iterations),
+              ref, pattern, (unsigned long long) iterations,
+              (double) elapsed_us / G_USEC_PER_SEC, reason);
+      printf ("\n");
+    }
   fflush (stdout);
 }
 
@@ -157,78 +168,120 @@ shmlens_cli_write (int    argc,
   pid_t parent = starting_process ();
   gint64 start, next, next_progress, period_us;
   const char *reason;
+  /* Translators: %s is the default message, which is not translated */
+  g_autofree char *message_help = g_strdup_printf (_("message: the text (default “%s”)"),
+                                                   SHMLENS_DEFAULT_MESSAGE);
+  g_autoptr(GString) description = g_string_new (NULL);
   const GOptionEntry entries[] = {
     { "pattern", 'p', 0, G_OPTION_ARG_STRING, &pattern_text,
-      "What to write: counter, random, message, wave, race, ring or seqlock; required", "P" },
+      /* Translators: the patterns' names are typed as they are */
+      N_("What to write: counter, random, message, wave, race, ring or seqlock; required"),
+      /* Translators: the placeholder for a pattern in --help, as in “--pattern=P” */
+      N_("P") },
     { "offset", 's', 0, G_OPTION_ARG_STRING, &offset_text,
-      "Where the writer's region starts (default 0)", "N" },
+      N_("Where the writer's region starts (default 0)"), N_("N") },
     { "length", 'l', 0, G_OPTION_ARG_STRING, &length_text,
-      "The region's length (default: what the pattern needs; random, message: to the end)", "N" },
+      /* Translators: random and message are patterns, not translated */
+      N_("The region's length (default: what the pattern needs; random, message: to the end)"),
+      N_("N") },
     { "rate", 'r', 0, G_OPTION_ARG_DOUBLE, &rate,
-      "Iterations per second (default 10; race: as fast as it can); 0: as fast as it can", "HZ" },
+      /* Translators: race is a pattern, not translated */
+      N_("Iterations per second (default 10; race: as fast as it can); 0: as fast as it can"),
+      /* Translators: the placeholder for a rate in --help, as in “--rate=HZ” */
+      N_("HZ") },
     { "duration", 'd', 0, G_OPTION_ARG_DOUBLE, &duration,
-      "Stop after S seconds (default: until SIGTERM, or a race's last increment)", "S" },
+      N_("Stop after S seconds (default: until SIGTERM, or a race's last increment)"),
+      /* Translators: the placeholder for seconds in --help, as in “--duration=S” */
+      N_("S") },
     { "slot", 0, 0, G_OPTION_ARG_INT, &slot,
-      "This writer's slot among several (counters: which counter is its own)", "N" },
+      N_("This writer's slot among several (counters: which counter is its own)"), N_("N") },
     { "sync", 0, 0, G_OPTION_ARG_STRING, &sync_text,
-      "race: none (the default), atomic, or mutex (process-shared, in the segment)", "MODE" },
+      /* Translators: race is a pattern; none, atomic and mutex are typed as they are */
+      N_("race: none (the default), atomic, or mutex (process-shared, in the segment)"),
+      N_("MODE") },
     { "peers", 0, 0, G_OPTION_ARG_INT, &peers,
-      "race: wait until N writers have joined before incrementing, so that they overlap", "N" },
+      /* Translators: race is a pattern, not translated */
+      N_("race: wait until N writers have joined before incrementing, so that they overlap"),
+      N_("N") },
     { "iterations", 'n', 0, G_OPTION_ARG_STRING, &iterations_text,
-      "race: the increments to make (default 1000000); others: stop after N", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "random, wave: the seed (default: the pid)", "N" },
-    { "message", 0, 0, G_OPTION_ARG_STRING, &message,
-      "message: the text (default “" SHMLENS_DEFAULT_MESSAGE "”)", "TEXT" },
+      /* Translators: race is a pattern, not translated */
+      N_("race: the increments to make (default 1000000); others: stop after N"), N_("N") },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
+      /* Translators: random and wave are patterns, not translated */
+      N_("random, wave: the seed (default: the pid)"), N_("N") },
+    /* already translated: GOption's translation of it finds nothing and leaves it */
+    { "message", 0, 0, G_OPTION_ARG_STRING, &message, message_help, N_("TEXT") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
-      "Print start, progress (every second) and stop events, one JSON object per line", NULL },
+      N_("Print start, progress (every second) and stop events, one JSON object per line"), NULL },
     { NULL }
   };
 
-  context = g_option_context_new ("REF — write a pattern into a test segment");
+  /* Translators: follows “shmlens-cli write [OPTION…]” in the usage line; REF is the
+   * placeholder for a segment reference */
+  context = g_option_context_new (_("REF — write a pattern into a test segment"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
-    "One writer process. Writes only into segments Shmlens created (shmlens-cli create,\n"
-    "the app's test segments and demos): every other segment is only ever read. Stops\n"
-    "on SIGTERM or SIGINT, after --duration, and when the process that started it\n"
-    "exits. Each pattern's region is a struct from a header in data/layouts/, so the\n"
-    "structure view can show it; the writer records its pid and a heartbeat there.");
-  g_option_context_set_description (context,
-    "Patterns:\n"
-    "  counter   increments a 64-bit counter (its --slot's, in counters.h)\n"
-    "  random    fills its region with random bytes\n"
-    "  message   writes a text message with a sequence number (message.h)\n"
-    "  wave      sine, square and sawtooth values in a small telemetry struct (wave.h)\n"
-    "  race      increments one shared counter --iterations times with --sync (race.h)\n"
-    "  ring      a producer appending records to a ring buffer (ringbuffer.h)\n"
-    "  seqlock   updates a multi-word record under a sequence counter (seqlock.h)\n"
-    "\n"
-    "Example: three writers racing, without synchronization:\n"
-    "  REF=$(shmlens-cli create race --size=4K)\n"
-    "  for i in 0 1 2; do shmlens-cli write $REF -p race --slot=$i & done; wait");
+    _("One writer process. Writes only into segments Shmlens created (shmlens-cli create,\n"
+      "the app's test segments and demos): every other segment is only ever read. Stops\n"
+      "on SIGTERM or SIGINT, after --duration, and when the process that started it\n"
+      "exits. Each pattern's region is a struct from a header in data/layouts/, so the\n"
+      "structure view can show it; the writer records its pid and a heartbeat there."));
+  /* The patterns' names and the command lines are typed as they are: not translated. */
+  g_string_append (description, _("Patterns:"));
+  g_string_append_c (description, '\n');
+  shmlens_cli_append_item (description, "counter", 9,
+                           /* Translators: the counter pattern; --slot is an option and
+                            * counters.h a file, both as they are */
+                           _("increments a 64-bit counter (its --slot's, in counters.h)"));
+  shmlens_cli_append_item (description, "random", 9,
+                           _("fills its region with random bytes"));
+  shmlens_cli_append_item (description, "message", 9,
+                           _("writes a text message with a sequence number (message.h)"));
+  shmlens_cli_append_item (description, "wave", 9,
+                           _("sine, square and sawtooth values in a small telemetry struct "
+                             "(wave.h)"));
+  shmlens_cli_append_item (description, "race", 9,
+                           _("increments one shared counter --iterations times with --sync "
+                             "(race.h)"));
+  shmlens_cli_append_item (description, "ring", 9,
+                           _("a producer appending records to a ring buffer (ringbuffer.h)"));
+  shmlens_cli_append_item (description, "seqlock", 9,
+                           _("updates a multi-word record under a sequence counter (seqlock.h)"));
+  g_string_append_c (description, '\n');
+  g_string_append (description, _("Example: three writers racing, without synchronization:"));
+  g_string_append (description,
+                   "\n"
+                   "  REF=$(shmlens-cli create race --size=4K)\n"
+                   "  for i in 0 1 2; do shmlens-cli write $REF -p race --slot=$i & done; wait");
+  g_option_context_set_description (context, description->str);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!shmlens_cli_parse_options (context, "write", &argc, &argv))
     return SHMLENS_CLI_EXIT_USAGE;
   if (argc != 2)
-    return shmlens_cli_usage_error ("write", argc < 2 ? "a segment reference (REF) is needed"
-                                                      : "only one REF can be given");
+    return shmlens_cli_usage_error ("write", argc < 2 ? _("a segment reference (REF) is needed")
+                                                      : _("only one REF can be given"));
 
   if (pattern_text == NULL)
-    return shmlens_cli_usage_error ("write", "--pattern is needed");
+    return shmlens_cli_usage_error ("write", _("--pattern is needed"));
   if (!shmlens_writer_pattern_from_string (pattern_text, &options.pattern))
     {
       g_autofree char *escaped = g_strescape (pattern_text, NULL);
-      return shmlens_cli_usage_error ("write", "--pattern: “%s” is not counter, random, message, "
-                                      "wave, race, ring or seqlock", escaped);
+      return shmlens_cli_usage_error ("write",
+                                      /* Translators: %s is what was given for --pattern */
+                                      _("--pattern: “%s” is not counter, random, message, "
+                                        "wave, race, ring or seqlock"), escaped);
     }
   if (sync_text != NULL && !shmlens_writer_sync_from_string (sync_text, &options.sync))
     {
       g_autofree char *escaped = g_strescape (sync_text, NULL);
-      return shmlens_cli_usage_error ("write", "--sync: “%s” is not none, atomic or mutex",
-                                      escaped);
+      return shmlens_cli_usage_error ("write",
+                                      /* Translators: %s is what was given for --sync */
+                                      _("--sync: “%s” is not none, atomic or mutex"), escaped);
     }
   if (sync_text != NULL && options.pattern != SHMLENS_WRITER_RACE)
-    return shmlens_cli_usage_error ("write", "--sync goes with --pattern=race");
+    return shmlens_cli_usage_error ("write", _("--sync goes with --pattern=race"));
   if (message != NULL && options.pattern != SHMLENS_WRITER_MESSAGE)
-    return shmlens_cli_usage_error ("write", "--message goes with --pattern=message");
+    return shmlens_cli_usage_error ("write", _("--message goes with --pattern=message"));
   if (offset_text != NULL &&
       !shmlens_cli_parse_size ("--offset", offset_text, &options.offset, &error))
     return shmlens_cli_usage_error ("write", "%s", error->message);
@@ -241,16 +294,16 @@ shmlens_cli_write (int    argc,
   if (options.pattern == SHMLENS_WRITER_RACE && iterations_text == NULL)
     options.iterations = 1000000;
   if (slot < 0)
-    return shmlens_cli_usage_error ("write", "--slot must be 0 or more");
+    return shmlens_cli_usage_error ("write", _("--slot must be 0 or more"));
   if (peers < 0)
-    return shmlens_cli_usage_error ("write", "--peers must be 0 or more");
+    return shmlens_cli_usage_error ("write", _("--peers must be 0 or more"));
   if (peers > 0 && options.pattern != SHMLENS_WRITER_RACE)
-    return shmlens_cli_usage_error ("write", "--peers goes with --pattern=race");
+    return shmlens_cli_usage_error ("write", _("--peers goes with --pattern=race"));
   options.peers = (guint) peers;
   if (rate < 0 && rate != -1)
-    return shmlens_cli_usage_error ("write", "--rate must be 0 or more");
+    return shmlens_cli_usage_error ("write", _("--rate must be 0 or more"));
   if (duration < 0)
-    return shmlens_cli_usage_error ("write", "--duration must be 0 or more");
+    return shmlens_cli_usage_error ("write", _("--duration must be 0 or more"));
   if (rate == -1)
     rate = options.pattern == SHMLENS_WRITER_RACE ? 0 : 10;
   options.slot = (guint) slot;

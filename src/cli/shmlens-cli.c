@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 
 #include "shmlens-cli.h"
 #include "shmlens-error.h"
@@ -20,42 +21,59 @@ static const struct
   ShmlensCliCommand run;
   const char *summary;
 } commands[] = {
-  { "list", shmlens_cli_list, "List shared-memory segments" },
-  { "info", shmlens_cli_info, "Show a segment's metadata and the processes attached to it" },
-  { "dump", shmlens_cli_dump, "Print a segment's bytes like hexdump -C or xxd" },
-  { "watch", shmlens_cli_watch, "Print changes to a segment's bytes as they happen" },
-  { "show", shmlens_cli_show, "Print a segment's values as the structs a C header declares" },
-  { "layout", shmlens_cli_layout, "Show where gcc puts every member of a struct in a C header" },
-  { "create", shmlens_cli_create, "Create a test segment (POSIX or System V)" },
-  { "remove", shmlens_cli_remove, "Remove a segment Shmlens created" },
-  { "write", shmlens_cli_write, "Write a pattern into a test segment, as one writer process" },
-  { "demo", shmlens_cli_demo, "Run a teaching demo and print its outcome" },
+  { "list", shmlens_cli_list, N_("List shared-memory segments") },
+  { "info", shmlens_cli_info,
+    N_("Show a segment's metadata and the processes attached to it") },
+  { "dump", shmlens_cli_dump, N_("Print a segment's bytes like hexdump -C or xxd") },
+  { "watch", shmlens_cli_watch, N_("Print changes to a segment's bytes as they happen") },
+  { "show", shmlens_cli_show,
+    N_("Print a segment's values as the structs a C header declares") },
+  { "layout", shmlens_cli_layout,
+    N_("Show where gcc puts every member of a struct in a C header") },
+  { "create", shmlens_cli_create, N_("Create a test segment (POSIX or System V)") },
+  { "remove", shmlens_cli_remove, N_("Remove a segment Shmlens created") },
+  { "write", shmlens_cli_write,
+    N_("Write a pattern into a test segment, as one writer process") },
+  { "demo", shmlens_cli_demo, N_("Run a teaching demo and print its outcome") },
+};
+
+/* The forms of a segment reference (REF): the syntax is the same in every language,
+ * only what it means is translated. */
+static const struct
+{
+  const char *syntax;
+  const char *meaning;
+} ref_forms[] = {
+  { "/NAME, posix:NAME", N_("a POSIX segment in /dev/shm") },
+  { "sysv:SHMID", N_("a System V segment by id") },
+  { "sysv-key:0xKEY", N_("a System V segment by key") },
+  { "memfd:PID:FD", N_("a memfd through a process's descriptor") },
+  { "memfd:PID:0xADDRESS", N_("a memfd through a process's mapping") },
+  { "anon:PID:0xADDRESS", N_("shared anonymous memory of a process") },
+  { "file:PATH, ./PATH", N_("a plain file") },
 };
 
 static void
 print_help (FILE *out)
 {
-  fprintf (out,
-           "Usage:\n"
-           "  shmlens-cli COMMAND [OPTION…]\n"
-           "\n"
-           "Inspect shared memory, read-only.\n"
-           "\n"
-           "Commands:\n");
+  fprintf (out, "%s\n", _("Usage:"));
+  /* Translators: the synopsis after “shmlens-cli”; COMMAND and OPTION are placeholders */
+  fprintf (out, "  shmlens-cli %s\n\n", _("COMMAND [OPTION…]"));
+  fprintf (out, "%s\n\n", _("Inspect shared memory, read-only."));
+  /* Translators: a heading, above the list of commands (the bash completion reads
+   * the list in the C locale, so this may be translated) */
+  fprintf (out, "%s\n", _("Commands:"));
+  /* the command names stay as they are typed; the summaries come last, unpadded */
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-  fprintf (out,
-           "\n"
-           "Segment references (REF):\n"
-           "  /NAME, posix:NAME        a POSIX segment in /dev/shm\n"
-           "  sysv:SHMID               a System V segment by id\n"
-           "  sysv-key:0xKEY           a System V segment by key\n"
-           "  memfd:PID:FD             a memfd through a process's descriptor\n"
-           "  memfd:PID:0xADDRESS      a memfd through a process's mapping\n"
-           "  anon:PID:0xADDRESS       shared anonymous memory of a process\n"
-           "  file:PATH, ./PATH        a plain file\n"
-           "\n"
-           "Run “shmlens-cli COMMAND --help” for a command's options.\n");
+    fprintf (out, "  %-8s %s\n", commands[i].name, _(commands[i].summary));
+  /* Translators: a heading; REF is the placeholder for a segment reference in the
+   * commands' usage lines */
+  fprintf (out, "\n%s\n", _("Segment references (REF):"));
+  for (gsize i = 0; i < G_N_ELEMENTS (ref_forms); i++)
+    fprintf (out, "  %-24s %s\n", ref_forms[i].syntax, _(ref_forms[i].meaning));
+  fprintf (out, "\n");
+  /* Translators: keep “shmlens-cli” and “--help”; COMMAND is a placeholder */
+  fprintf (out, "%s\n", _("Run “shmlens-cli COMMAND --help” for a command's options."));
 }
 
 int
@@ -63,6 +81,9 @@ main (int    argc,
       char **argv)
 {
   setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("shmlens-cli");
 
   if (argc < 2)
@@ -89,7 +110,11 @@ main (int    argc,
       return commands[i].run (argc - 1, argv + 1);
 
   g_autofree char *escaped = g_strescape (argv[1], NULL);
-  fprintf (stderr, "shmlens-cli: unknown command “%s”. Run “shmlens-cli --help” for the list.\n",
-           escaped);
+  g_autofree char *message = NULL;
+
+  /* Translators: %s is what was typed in place of a command */
+  message = g_strdup_printf (_("unknown command “%s”. Run “shmlens-cli --help” for the list."),
+                             escaped);
+  fprintf (stderr, "shmlens-cli: %s\n", message);
   return SHMLENS_CLI_EXIT_USAGE;
 }

@@ -63,6 +63,11 @@ void            shmlens_cli_append_padded (GString         *out,
                                            int              width,
                                            gboolean         right_align);
 char           *shmlens_cli_format_size   (guint64          size);
+char           *shmlens_cli_format_bytes  (guint64          bytes);
+void            shmlens_cli_append_item   (GString         *out,
+                                           const char      *name,
+                                           int              width,
+                                           const char      *text);
 
 /* Records of a type from a C header: `show` and `watch --layout` (shmlens-cli-show.c). */
 ShmlensType       *shmlens_cli_load_type       (const char          *header,

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 
 #include "shmlens-created.h"
 #include "shmlens-error.h"
@@ -92,7 +93,8 @@ registry_open (Registry  *registry,
     {
       saved_errno = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot create %s, where Shmlens records the segments it creates: %s",
+                   /* Translators: a directory, and why it cannot be created */
+                   _("Cannot create %s, where Shmlens records the segments it creates: %s"),
                    dir, g_strerror (saved_errno));
       return FALSE;
     }
@@ -101,7 +103,8 @@ registry_open (Registry  *registry,
     {
       saved_errno = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot use %s, where Shmlens records the segments it creates: %s",
+                   /* Translators: a file, and why it cannot be used */
+                   _("Cannot use %s, where Shmlens records the segments it creates: %s"),
                    registry->path, g_strerror (saved_errno));
       return FALSE;
     }
@@ -112,7 +115,8 @@ registry_open (Registry  *registry,
     {
       saved_errno = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot read %s: %s", registry->path, g_strerror (saved_errno));
+                   /* Translators: a file, and why it cannot be read */
+                   _("Cannot read %s: %s"), registry->path, g_strerror (saved_errno));
       return FALSE;
     }
   text[length] = '\0';
@@ -135,7 +139,8 @@ registry_save (Registry  *registry,
       int saved_errno = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot write %s: %s", registry->path, g_strerror (saved_errno));
+                   /* Translators: a file, and why it cannot be written */
+                   _("Cannot write %s: %s"), registry->path, g_strerror (saved_errno));
       return FALSE;
     }
   return TRUE;
@@ -229,7 +234,7 @@ failed:
     int saved_errno = errno;
 
     g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                 "Cannot fill the new segment: %s", g_strerror (saved_errno));
+                 _("Cannot fill the new segment: %s"), g_strerror (saved_errno));
     return FALSE;
   }
 }
@@ -247,7 +252,11 @@ create_posix (const ShmlensCreateOptions  *options,
     {
       escaped = g_strescape (options->name != NULL ? options->name : "", NULL);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
-                   "“%s” cannot name a POSIX segment: a name has 1 to %d bytes and no slash",
+                   /* Translators: the name given, and the longest a name may be */
+                   g_dngettext (GETTEXT_PACKAGE, "“%s” cannot name a POSIX segment: a name has 1 "
+                                                 "to %d byte and no slash",
+                                "“%s” cannot name a POSIX segment: a name has 1 to %d bytes and "
+                                "no slash", NAME_MAX),
                    escaped, NAME_MAX);
       return NULL;
     }
@@ -260,8 +269,12 @@ create_posix (const ShmlensCreateOptions  *options,
       escaped = g_strescape (options->name, NULL);
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
                    saved_errno == EEXIST
-                     ? "Cannot create /%s: a segment of that name exists already (%s)"
-                     : "Cannot create /%s: %s",
+                     /* Translators: a segment's name (after the slash), and the system's
+                      * error message */
+                     ? _("Cannot create /%s: a segment of that name exists already (%s)")
+                     /* Translators: a segment's name (after the slash), and why it cannot
+                      * be created */
+                     : _("Cannot create /%s: %s"),
                    escaped, g_strerror (saved_errno));
       return NULL;
     }
@@ -271,8 +284,13 @@ create_posix (const ShmlensCreateOptions  *options,
       saved_errno = errno;
       escaped = g_strescape (options->name, NULL);
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot give /%s its mode and size of %" G_GUINT64_FORMAT " bytes: %s",
-                   escaped, options->size, g_strerror (saved_errno));
+                   /* Translators: a segment's name (after the slash), the size asked for
+                    * and the system's error message */
+                   g_dngettext (GETTEXT_PACKAGE, "Cannot give /%s its mode and size of %llu byte: "
+                                                 "%s",
+                                "Cannot give /%s its mode and size of %llu bytes: %s",
+                                options->size),
+                   escaped, (unsigned long long) options->size, g_strerror (saved_errno));
       shm_unlink (shm_name);
       close (fd);
       return NULL;
@@ -300,8 +318,9 @@ create_sysv (const ShmlensCreateOptions  *options,
 
   if (options->has_key && key == IPC_PRIVATE)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "Key 0 is IPC_PRIVATE: leave the key out for a private segment");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           /* Translators: IPC_PRIVATE is a C constant, not translated */
+                           _("Key 0 is IPC_PRIVATE: leave the key out for a private segment"));
       return NULL;
     }
   shmid = shmget (key, (size_t) options->size, IPC_CREAT | IPC_EXCL | (int) (options->mode & 0777));
@@ -310,15 +329,21 @@ create_sysv (const ShmlensCreateOptions  *options,
       saved_errno = errno;
       if (saved_errno == EEXIST)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
-                     "Cannot create a System V segment with key 0x%08x: one exists already",
+                     _("Cannot create a System V segment with key 0x%08x: one exists already"),
                      (guint32) key);
       else if (saved_errno == EINVAL)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                     "Cannot create a System V segment of %" G_GUINT64_FORMAT " bytes: "
-                     "the size is outside kernel.shmmin…kernel.shmmax", options->size);
+                     /* Translators: kernel.shmmin and kernel.shmmax are kernel settings,
+                      * not translated */
+                     g_dngettext (GETTEXT_PACKAGE, "Cannot create a System V segment of %llu "
+                                                   "byte: the size is outside "
+                                                   "kernel.shmmin…kernel.shmmax",
+                                  "Cannot create a System V segment of %llu bytes: the size is "
+                                  "outside kernel.shmmin…kernel.shmmax", options->size),
+                     (unsigned long long) options->size);
       else
         g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                     "Cannot create a System V segment: %s", g_strerror (saved_errno));
+                     _("Cannot create a System V segment: %s"), g_strerror (saved_errno));
       return NULL;
     }
 
@@ -330,7 +355,8 @@ create_sysv (const ShmlensCreateOptions  *options,
         {
           saved_errno = errno;
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       "Cannot attach the new System V segment %d to fill it: %s", shmid,
+                       /* Translators: the segment's id, and the system's error message */
+                       _("Cannot attach the new System V segment %d to fill it: %s"), shmid,
                        g_strerror (saved_errno));
           shmctl (shmid, IPC_RMID, NULL);
           return NULL;
@@ -375,20 +401,21 @@ shmlens_created_create (const ShmlensCreateOptions  *options,
 
   if (options->kind != SHMLENS_SEGMENT_KIND_POSIX && options->kind != SHMLENS_SEGMENT_KIND_SYSV)
     {
-      g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_UNSUPPORTED,
-                   "Shmlens creates POSIX and System V segments only");
+      g_set_error_literal (error, SHMLENS_ERROR, SHMLENS_ERROR_UNSUPPORTED,
+                           _("Shmlens creates POSIX and System V segments only"));
       return NULL;
     }
   if (options->size == 0)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "A segment needs a size of at least one byte");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("A segment needs a size of at least one byte"));
       return NULL;
     }
   if ((options->mode & ~0777u) != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "Mode 0%o has bits beyond the permission bits (0777)", options->mode);
+                   /* Translators: %o is the mode given, in octal */
+                   _("Mode 0%o has bits beyond the permission bits (0777)"), options->mode);
       return NULL;
     }
 
@@ -432,26 +459,44 @@ shmlens_created_is_ours (ShmlensSegment *segment)
   return registry_holds (&registry, segment);
 }
 
+/* Refuses to remove (or with @writing, to write into) a segment Shmlens did not
+ * create, saying whose it is. */
 static gboolean
 refuse_not_ours (ShmlensSegment  *segment,
-                 const char      *what,
+                 gboolean         writing,
                  GError         **error)
 {
   g_autofree char *ref = shmlens_segment_dup_ref (segment);
   guint uid = shmlens_segment_get_uid (segment);
+  const char *user = shmlens_user_name (uid);
+  int creator = shmlens_segment_get_creator_pid (segment);
 
-  if (shmlens_segment_get_kind (segment) == SHMLENS_SEGMENT_KIND_SYSV &&
-      shmlens_segment_get_creator_pid (segment) > 0)
+  if (shmlens_segment_get_kind (segment) != SHMLENS_SEGMENT_KIND_SYSV)
+    creator = 0;
+  if (creator > 0)
     g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_NOT_OURS,
-                 "Shmlens %s only the segments it created, and %s is not one of them: it "
-                 "belongs to %s (uid %u) and was created by process %d",
-                 what, ref, shmlens_user_name (uid), uid,
-                 shmlens_segment_get_creator_pid (segment));
+                 writing
+                   /* Translators: the segment's reference, the user who owns it, their
+                    * uid and the process that created the segment */
+                   ? _("Shmlens writes into only the segments it created, and %s is not one "
+                       "of them: it belongs to %s (uid %u) and was created by process %d")
+                   /* Translators: the segment's reference, the user who owns it, their
+                    * uid and the process that created the segment */
+                   : _("Shmlens removes only the segments it created, and %s is not one of "
+                       "them: it belongs to %s (uid %u) and was created by process %d"),
+                 ref, user, uid, creator);
   else
     g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_NOT_OURS,
-                 "Shmlens %s only the segments it created, and %s is not one of them: it "
-                 "belongs to %s (uid %u)",
-                 what, ref, shmlens_user_name (uid), uid);
+                 writing
+                   /* Translators: the segment's reference, the user who owns it and
+                    * their uid */
+                   ? _("Shmlens writes into only the segments it created, and %s is not one "
+                       "of them: it belongs to %s (uid %u)")
+                   /* Translators: the segment's reference, the user who owns it and
+                    * their uid */
+                   : _("Shmlens removes only the segments it created, and %s is not one of "
+                       "them: it belongs to %s (uid %u)"),
+                 ref, user, uid);
   return FALSE;
 }
 
@@ -493,16 +538,22 @@ shmlens_created_remove (const char  *ref_text,
   if (kind == SHMLENS_SEGMENT_KIND_FILE)
     {
       g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_UNSUPPORTED,
-                   "%s is a plain file, not a segment: Shmlens does not remove files",
+                   /* Translators: %s is the file's reference */
+                   _("%s is a plain file, not a segment: Shmlens does not remove files"),
                    canonical);
       return FALSE;
     }
   if (kind != SHMLENS_SEGMENT_KIND_POSIX && kind != SHMLENS_SEGMENT_KIND_SYSV)
     {
       g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_UNSUPPORTED,
-                   "%s cannot be removed: a %s has no name to remove; it goes away when "
-                   "the last process holding it lets go", canonical,
-                   kind == SHMLENS_SEGMENT_KIND_MEMFD ? "memfd" : "shared anonymous mapping");
+                   kind == SHMLENS_SEGMENT_KIND_MEMFD
+                     /* Translators: %s is the segment's reference */
+                     ? _("%s cannot be removed: a memfd has no name to remove; it goes away "
+                         "when the last process holding it lets go")
+                     /* Translators: %s is the segment's reference */
+                     : _("%s cannot be removed: a shared anonymous mapping has no name to "
+                         "remove; it goes away when the last process holding it lets go"),
+                   canonical);
       return FALSE;
     }
 
@@ -510,7 +561,7 @@ shmlens_created_remove (const char  *ref_text,
     return FALSE;
   ours = registry_holds (&registry, segment);
   if (!ours && !force)
-    return refuse_not_ours (segment, "removes", error);
+    return refuse_not_ours (segment, FALSE, error);
 
   if (kind == SHMLENS_SEGMENT_KIND_POSIX)
     {
@@ -532,7 +583,8 @@ shmlens_created_remove (const char  *ref_text,
 failed:
   saved_errno = errno;
   g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-               "Cannot remove %s: %s", canonical, g_strerror (saved_errno));
+               /* Translators: the segment's reference, and why it cannot be removed */
+               _("Cannot remove %s: %s"), canonical, g_strerror (saved_errno));
   return FALSE;
 }
 
@@ -567,7 +619,7 @@ shmlens_created_map (const char  *ref_text,
     return NULL;
   if (!shmlens_created_is_ours (segment))
     {
-      refuse_not_ours (segment, "writes into", error);
+      refuse_not_ours (segment, TRUE, error);
       return NULL;
     }
   canonical = shmlens_segment_dup_ref (segment);
@@ -592,7 +644,9 @@ shmlens_created_map (const char  *ref_text,
         {
           close (fd);
           g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_REMOVED,
-                       "Cannot write into %s: it was replaced or emptied meanwhile", canonical);
+                       /* Translators: %s is the segment's reference */
+                       _("Cannot write into %s: it was replaced or emptied meanwhile"),
+                       canonical);
           return NULL;
         }
       base = mmap (NULL, (size_t) st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -621,7 +675,8 @@ shmlens_created_map (const char  *ref_text,
 failed:
   saved_errno = errno;
   g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-               "Cannot map %s to write into it: %s", canonical, g_strerror (saved_errno));
+               /* Translators: the segment's reference, and the system's error message */
+               _("Cannot map %s to write into it: %s"), canonical, g_strerror (saved_errno));
   return NULL;
 }
 

@@ -149,7 +149,10 @@ shmlens_demo_create_segment (const ShmlensDemo  *demo,
       if (!shmlens_created_remove (old, FALSE, &local_error))
         {
           g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                      "The “%s” demo needs the name %s: ", demo->title, old);
+                                      /* Translators: the demo's title and the segment's
+                                       * reference; the reason follows */
+                                      _("The “%s” demo needs the name %s: "), _(demo->title),
+                                      old);
           return NULL;
         }
       ref = shmlens_created_create (&options, &local_error);

@@ -13,6 +13,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 static void
 append_byte_escape (GString *out,
                     guchar   byte)
@@ -135,8 +137,10 @@ shmlens_unescape (const char  *escaped,
             if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
               {
                 g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_INVALID_REF,
-                             "Invalid escape at character %d: \\x must be followed by "
-                             "two hex digits other than 00", (int) (p - escaped));
+                             /* Translators: %d is a position in the text typed;
+                              * \x is typed as it is */
+                             _("Invalid escape at character %d: \\x must be followed by "
+                               "two hex digits other than 00"), (int) (p - escaped));
                 g_string_free (out, TRUE);
                 return NULL;
               }
@@ -146,7 +150,9 @@ shmlens_unescape (const char  *escaped,
           break;
         default:
           g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_INVALID_REF,
-                       "Invalid escape at character %d: write \\\\ for a backslash",
+                       /* Translators: %d is a position in the text typed; \\ is typed
+                        * as it is */
+                       _("Invalid escape at character %d: write \\\\ for a backslash"),
                        (int) (p - escaped));
           g_string_free (out, TRUE);
           return NULL;

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 
 #include "shmlens-error.h"
 #include "shmlens-escape.h"
@@ -89,7 +90,9 @@ static char *
 describe_owner (guint uid,
                 guint gid)
 {
-  return g_strdup_printf ("owner %s, group %s", shmlens_user_name (uid), shmlens_group_name (gid));
+  /* Translators: a user's and a group's names */
+  return g_strdup_printf (_("owner %s, group %s"), shmlens_user_name (uid),
+                          shmlens_group_name (gid));
 }
 
 static void
@@ -109,25 +112,30 @@ set_open_error (GError         **error,
         {
         case SHMLENS_SEGMENT_KIND_MEMFD:
         case SHMLENS_SEGMENT_KIND_ANON:
-          advice = "Reading another process's memfd or shared memory needs its user, or root.";
+          advice = _("Reading another process's memfd or shared memory needs its user, or root.");
           break;
         default:
-          advice = "Open it as its owner, or as root.";
+          advice = _("Open it as its owner, or as root.");
           break;
         }
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                   "Cannot open %s: permission denied (%s, mode %04o). %s", ref, owner,
+                   /* Translators: the segment's reference, its owner and group (“owner
+                    * alice, group staff”), its mode in octal and a sentence of advice */
+                   _("Cannot open %s: permission denied (%s, mode %04o). %s"), ref, owner,
                    shmlens_segment_get_mode (segment), advice);
     }
   else if (saved_errno == ELOOP)
     g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_NOT_REGULAR,
-                 "Refusing %s: it is a symbolic link, not a shared-memory segment", ref);
+                 /* Translators: %s is the segment's reference */
+                 _("Refusing %s: it is a symbolic link, not a shared-memory segment"), ref);
   else if (saved_errno == ENOENT || saved_errno == EIDRM || saved_errno == EINVAL)
     g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_REMOVED,
-                 "Cannot open %s: it no longer exists", ref);
+                 /* Translators: %s is the segment's reference */
+                 _("Cannot open %s: it no longer exists"), ref);
   else
     g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                 "Cannot open %s: %s", ref, g_strerror (saved_errno));
+                 /* Translators: a file, and why it cannot be opened */
+                 _("Cannot open %s: %s"), ref, g_strerror (saved_errno));
 }
 
 /* Opens @path read-only. O_NONBLOCK keeps a FIFO from hanging us before we can see
@@ -152,7 +160,8 @@ open_checked (ShmlensSegment  *segment,
     {
       g_autofree char *ref = shmlens_segment_dup_ref (segment);
       g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_NOT_REGULAR,
-                   "Refusing %s: it is %s, not a shared-memory segment", ref,
+                   /* Translators: the segment's reference, and what it is (“a FIFO”) */
+                   _("Refusing %s: it is %s, not a shared-memory segment"), ref,
                    shmlens_sources_file_type_name (st.st_mode));
       close (fd);
       return -1;
@@ -182,10 +191,12 @@ open_sysv (ShmlensReader  *self,
   if (shmctl (shmid, IPC_STAT, &ds) == 0 && ds.shm_nattch == 0 && rmid_forced ())
     {
       g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_WOULD_DESTROY,
-                   "Refusing to open sysv:%d: no process is attached and "
-                   "kernel.shm_rmid_forced is 1, so detaching after reading would destroy "
-                   "the segment. Open it while a process has it attached, or set "
-                   "kernel.shm_rmid_forced to 0.", shmid);
+                   /* Translators: %d is a System V segment's id; kernel.shm_rmid_forced is
+                    * a kernel setting, not translated */
+                   _("Refusing to open sysv:%d: no process is attached and "
+                     "kernel.shm_rmid_forced is 1, so detaching after reading would destroy "
+                     "the segment. Open it while a process has it attached, or set "
+                     "kernel.shm_rmid_forced to 0."), shmid);
       return FALSE;
     }
 
@@ -255,8 +266,9 @@ shmlens_reader_open (ShmlensSegment  *segment,
     {
       g_autofree char *ref = shmlens_segment_dup_ref (segment);
       g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_REMOVED,
-                   "Cannot open %s: the process now holds another file there. List the "
-                   "segments again.", ref);
+                   /* Translators: %s is the segment's reference */
+                   _("Cannot open %s: the process now holds another file there. List the "
+                     "segments again."), ref);
       return NULL;
     }
 
@@ -385,7 +397,7 @@ shmlens_reader_read (ShmlensReader  *self,
 
   if (self->fd < 0 && self->shm_addr == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The segment is closed");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The segment is closed"));
       return -1;
     }
 
@@ -406,8 +418,10 @@ shmlens_reader_read (ShmlensReader  *self,
             continue;
           g_autofree char *ref = shmlens_segment_dup_ref (self->segment);
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       "Cannot read %s at offset %" G_GUINT64_FORMAT ": %s", ref,
-                       offset + done, g_strerror (saved_errno));
+                       /* Translators: the segment's reference, an offset in it and the
+                        * system's error message */
+                       _("Cannot read %s at offset %llu: %s"), ref,
+                       (unsigned long long) (offset + done), g_strerror (saved_errno));
           return -1;
         }
       if (n == 0)
@@ -549,7 +563,7 @@ shmlens_reader_poll (ShmlensReader  *self,
 
   if (self->fd < 0)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The segment is closed");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The segment is closed"));
       return 0;
     }
 
@@ -557,7 +571,7 @@ shmlens_reader_poll (ShmlensReader  *self,
     {
       int saved_errno = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot check the segment: %s", g_strerror (saved_errno));
+                   _("Cannot check the segment: %s"), g_strerror (saved_errno));
       return 0;
     }
 

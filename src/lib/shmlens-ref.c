@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 
 #include "shmlens-attachments.h"
 #include "shmlens-error.h"
@@ -42,14 +43,19 @@ parse_number (const char *text,
   return errno == 0 && *end == '\0' && end != text && *value <= max;
 }
 
+/* @message: a translated message with one %s, the text escaped; whole messages,
+ * so that translators see whole sentences. */
 static gboolean
 invalid (GError    **error,
          const char *text,
-         const char *why)
+         const char *message)
 {
   g_autofree char *escaped = shmlens_escape (text, -1);
-  g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_INVALID_REF,
-               "“%s” is not a segment reference: %s", escaped, why);
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_INVALID_REF, message, escaped);
+#pragma GCC diagnostic pop
   return FALSE;
 }
 
@@ -66,26 +72,33 @@ parse_process_part (ShmlensRef  *ref,
   guint64 number;
 
   if (colon == NULL)
-    return invalid (error, text, allow_fd ? "write memfd:PID:FD or memfd:PID:0xADDRESS"
-                                          : "write anon:PID:0xADDRESS");
+    /* Translators: in the messages “%s is not a segment reference: …”, %s is the text
+     * given; the forms of references (memfd:PID:FD…) are typed as they are */
+    return invalid (error, text, allow_fd ? _("“%s” is not a segment reference: write "
+                                              "memfd:PID:FD or memfd:PID:0xADDRESS")
+                                          : _("“%s” is not a segment reference: write "
+                                              "anon:PID:0xADDRESS"));
   pid_text = g_strndup (rest, colon - rest);
   if (!parse_number (pid_text, 10, G_MAXINT, &number) || number == 0)
-    return invalid (error, text, "the process id must be a positive number");
+    return invalid (error, text, _("“%s” is not a segment reference: the process id must be "
+                                   "a positive number"));
   ref->pid = (int) number;
 
   const char *what = colon + 1;
   if (g_str_has_prefix (what, "0x") || g_str_has_prefix (what, "0X"))
     {
       if (!parse_number (what + 2, 16, G_MAXUINT64, &ref->address))
-        return invalid (error, text, "the address must be hexadecimal, such as 0x7f0000000000");
+        return invalid (error, text, _("“%s” is not a segment reference: the address must be "
+                                       "hexadecimal, such as 0x7f0000000000"));
       ref->fd = -1;
       return TRUE;
     }
   if (!allow_fd)
-    return invalid (error, text, "the address must start with 0x");
+    return invalid (error, text, _("“%s” is not a segment reference: the address must start "
+                                   "with 0x"));
   if (!parse_number (what, 10, G_MAXINT, &number))
-    return invalid (error, text, "the descriptor must be a number, or an address starting "
-                                 "with 0x");
+    return invalid (error, text, _("“%s” is not a segment reference: the descriptor must be a "
+                                   "number, or an address starting with 0x"));
   ref->fd = (int) number;
   return TRUE;
 }
@@ -132,7 +145,8 @@ shmlens_ref_parse (const char  *text,
     {
       ref->kind = SHMLENS_SEGMENT_KIND_SYSV;
       ok = parse_number (text + strlen ("sysv:"), 10, G_MAXINT, &number) ||
-           invalid (error, text, "write sysv: followed by the shmid that “ipcs -m” shows");
+           invalid (error, text, _("“%s” is not a segment reference: write sysv: followed by "
+                                   "the shmid that “ipcs -m” shows"));
       ref->shmid = (int) number;
     }
   else if (g_str_has_prefix (text, "sysv-key:"))
@@ -144,7 +158,8 @@ shmlens_ref_parse (const char  *text,
         ok = parse_number (key + 2, 16, G_MAXUINT32, &number);
       else
         ok = parse_number (key, 10, G_MAXINT32, &number);
-      ok = ok || invalid (error, text, "write sysv-key: followed by a key such as 0x0001e240");
+      ok = ok || invalid (error, text, _("“%s” is not a segment reference: write sysv-key: "
+                                         "followed by a key such as 0x0001e240"));
       ref->key = (gint32) (guint32) number;
     }
   else if (g_str_has_prefix (text, "memfd:"))
@@ -161,7 +176,9 @@ shmlens_ref_parse (const char  *text,
     {
       ref->kind = SHMLENS_SEGMENT_KIND_FILE;
       ref->path = shmlens_unescape (text + strlen ("file:"), error);
-      ok = ref->path != NULL && (ref->path[0] != '\0' || invalid (error, text, "the path is empty"));
+      ok = ref->path != NULL &&
+           (ref->path[0] != '\0' ||
+            invalid (error, text, _("“%s” is not a segment reference: the path is empty")));
     }
   else if (text[0] == '/' && strchr (text + 1, '/') == NULL)
     ok = parse_posix_name (ref, text + 1, error);
@@ -175,7 +192,15 @@ shmlens_ref_parse (const char  *text,
       ok = ref->path != NULL;
     }
   else
-    ok = invalid (error, text, "write " REF_FORMS);
+    {
+      g_autofree char *escaped = shmlens_escape (text, -1);
+
+      g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_INVALID_REF,
+                   /* Translators: the text given, and the forms of references
+                    * (/NAME, posix:NAME, sysv:ID…), which are not translated */
+                   _("“%s” is not a segment reference: write %s"), escaped, REF_FORMS);
+      ok = FALSE;
+    }
 
   return ok ? g_steal_pointer (&ref) : NULL;
 }

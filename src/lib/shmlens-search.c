@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "shmlens-escape.h"
 #include "shmlens-search.h"
 
@@ -44,7 +46,10 @@ set_not_found (gsize    length,
                GError **error)
 {
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-               "The pattern (%" G_GSIZE_FORMAT " bytes) does not occur there", length);
+               /* Translators: the length of the bytes searched for */
+               g_dngettext (GETTEXT_PACKAGE, "The pattern (%zu byte) does not occur there",
+                            "The pattern (%zu bytes) does not occur there", length),
+               length);
   return FALSE;
 }
 
@@ -302,8 +307,9 @@ shmlens_search_parse_hex (const char  *text,
           g_autofree char *word = shmlens_escape (token, token_end (token) - token);
 
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "“%s” in “%s” is not a hex digit: use 0–9 and a–f, such as “de ad be ef”",
-                       bad, word);
+                       /* Translators: a character, and the word typed it is in */
+                       _("“%s” in “%s” is not a hex digit: use 0–9 and a–f, such as “de ad be "
+                         "ef”"), bad, word);
           return NULL;
         }
       if (n_digits == 0)
@@ -311,7 +317,8 @@ shmlens_search_parse_hex (const char  *text,
           g_autofree char *word = shmlens_escape (token, p - token);
 
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "“%s” has no hex digits after it", word);
+                       /* Translators: %s is a word typed, such as “0x” */
+                       _("“%s” has no hex digits after it"), word);
           return NULL;
         }
       if (n_digits % 2 != 0 && n_digits > 1)
@@ -319,9 +326,9 @@ shmlens_search_parse_hex (const char  *text,
           g_autofree char *word = shmlens_escape (token, p - token);
 
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "“%s” has an odd number of hex digits (%" G_GSIZE_FORMAT "): "
-                       "write each byte as two digits, such as “0a”",
-                       word, n_digits);
+                       /* Translators: a word typed, and how many hex digits it has */
+                       _("“%s” has an odd number of hex digits (%zu): write each byte as two "
+                         "digits, such as “0a”"), word, n_digits);
           return NULL;
         }
 
@@ -342,7 +349,7 @@ shmlens_search_parse_hex (const char  *text,
   if (bytes->len == 0)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           "No bytes given: write them in hex, such as “de ad be ef”");
+                           _("No bytes given: write them in hex, such as “de ad be ef”"));
       return NULL;
     }
 

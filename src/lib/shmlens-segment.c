@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sys/shm.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "shmlens-error.h"
 #include "shmlens-escape.h"
 #include "shmlens-segment-private.h"
@@ -95,7 +97,9 @@ shmlens_segment_kinds_parse (const char  *text,
         {
           g_autofree char *escaped = shmlens_escape (part, -1);
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       "Unknown kind “%s”: choose from posix, sysv, memfd, anon or all",
+                       /* Translators: %s is the kind given; posix, sysv, memfd, anon and
+                        * all are typed as they are */
+                       _("Unknown kind “%s”: choose from posix, sysv, memfd, anon or all"),
                        escaped);
           return FALSE;
         }
@@ -104,7 +108,9 @@ shmlens_segment_kinds_parse (const char  *text,
   if (result == 0)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           "No kind given: choose from posix, sysv, memfd, anon or all");
+                           /* Translators: posix, sysv, memfd, anon and all are typed as
+                            * they are */
+                           _("No kind given: choose from posix, sysv, memfd, anon or all"));
       return FALSE;
     }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 
 #include "shmlens-error.h"
 #include "shmlens-escape.h"
@@ -42,22 +43,34 @@ shmlens_sources_fill_from_mapping (ShmlensSegment *segment,
     }
 }
 
+/* What a file that is not a regular one is, translated, for “Refusing X: it is %s,
+ * not a shared-memory segment” and the like. */
 const char *
 shmlens_sources_file_type_name (mode_t mode)
 {
+  /* The types are said in “Refusing /x: it is %s, not a shared-memory segment” and
+   * “Refusing x: it is %s, not a regular file”. */
   if (S_ISFIFO (mode))
-    return "a FIFO";
+    /* Translators: a kind of file, said in “it is %s, not a shared-memory segment”:
+     * keep an article if your language has one, in the form that goes after “it is” */
+    return C_("file type", "a FIFO");
   if (S_ISLNK (mode))
-    return "a symbolic link";
+    /* Translators: a kind of file, said in “it is %s, not a shared-memory segment” */
+    return C_("file type", "a symbolic link");
   if (S_ISDIR (mode))
-    return "a directory";
+    /* Translators: a kind of file, said in “it is %s, not a shared-memory segment” */
+    return C_("file type", "a directory");
   if (S_ISSOCK (mode))
-    return "a socket";
+    /* Translators: a kind of file, said in “it is %s, not a shared-memory segment” */
+    return C_("file type", "a socket");
   if (S_ISCHR (mode))
-    return "a character device";
+    /* Translators: a kind of file, said in “it is %s, not a shared-memory segment” */
+    return C_("file type", "a character device");
   if (S_ISBLK (mode))
-    return "a block device";
-  return "not a regular file";
+    /* Translators: a kind of file, said in “it is %s, not a shared-memory segment” */
+    return C_("file type", "a block device");
+  /* Translators: said of a file in “it is %s, not a shared-memory segment” */
+  return C_("file type", "not a regular file");
 }
 
 static ShmlensSegment *
@@ -96,7 +109,8 @@ shmlens_sources_posix_list (GError **error)
       if (saved_errno == ENOENT)
         return segments;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot list " SHMLENS_POSIX_DIR ": %s", g_strerror (saved_errno));
+                   /* Translators: a directory (/dev/shm), and why it cannot be listed */
+                   _("Cannot list %s: %s"), SHMLENS_POSIX_DIR, g_strerror (saved_errno));
       g_ptr_array_unref (segments);
       return NULL;
     }
@@ -122,25 +136,33 @@ gboolean
 shmlens_sources_posix_check_name (const char  *name,
                                   GError     **error)
 {
-  const char *problem = NULL;
+  g_autofree char *escaped = NULL;
 
+  if (*name != '\0' && strchr (name, '/') == NULL && !g_str_equal (name, ".") &&
+      !g_str_equal (name, "..") && strlen (name) <= NAME_MAX)
+    return TRUE;
+
+  escaped = shmlens_escape (name, -1);
   if (*name == '\0')
-    problem = "the name is empty";
+    g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_INVALID_REF,
+                 /* Translators: %s is the name given, after its slash (here empty) */
+                 _("Invalid POSIX segment name “/%s”: the name is empty"), escaped);
   else if (strchr (name, '/') != NULL)
-    problem = "a POSIX name contains no slash after the first";
+    g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_INVALID_REF,
+                 /* Translators: %s is the name given, after its first slash */
+                 _("Invalid POSIX segment name “/%s”: a POSIX name contains no slash after "
+                   "the first"), escaped);
   else if (g_str_equal (name, ".") || g_str_equal (name, ".."))
-    problem = "“.” and “..” are not segment names";
-  else if (strlen (name) > NAME_MAX)
-    problem = "the name is longer than 255 bytes";
-
-  if (problem != NULL)
-    {
-      g_autofree char *escaped = shmlens_escape (name, -1);
-      g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_INVALID_REF,
-                   "Invalid POSIX segment name “/%s”: %s", escaped, problem);
-      return FALSE;
-    }
-  return TRUE;
+    g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_INVALID_REF,
+                 /* Translators: %s is the name given, after its slash */
+                 _("Invalid POSIX segment name “/%s”: “.” and “..” are not segment names"),
+                 escaped);
+  else
+    g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_INVALID_REF,
+                 /* Translators: %s is the name given, after its slash */
+                 _("Invalid POSIX segment name “/%s”: the name is longer than 255 bytes"),
+                 escaped);
+  return FALSE;
 }
 
 ShmlensSegment *
@@ -161,11 +183,15 @@ shmlens_sources_posix_lookup (const char  *name,
       escaped = shmlens_escape (name, -1);
       if (saved_errno == ENOENT)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                     "No POSIX segment /%s: " SHMLENS_POSIX_DIR "/%s does not exist. "
-                     "Run “shmlens-cli list” to see the segments.", escaped, escaped);
+                     /* Translators: the segment's name (after its slash), the directory
+                      * of POSIX segments (/dev/shm) and the name again */
+                     _("No POSIX segment /%s: %s/%s does not exist. Run “shmlens-cli list” "
+                       "to see the segments."), escaped, SHMLENS_POSIX_DIR, escaped);
       else
         g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                     "Cannot look up /%s: %s", escaped, g_strerror (saved_errno));
+                     /* Translators: the segment's name (after its slash), and why it
+                      * cannot be looked up */
+                     _("Cannot look up /%s: %s"), escaped, g_strerror (saved_errno));
       return NULL;
     }
 
@@ -173,8 +199,11 @@ shmlens_sources_posix_lookup (const char  *name,
     {
       escaped = shmlens_escape (name, -1);
       g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_NOT_REGULAR,
-                   "Refusing /%s: " SHMLENS_POSIX_DIR "/%s is %s, not a shared-memory "
-                   "segment", escaped, escaped, shmlens_sources_file_type_name (st.st_mode));
+                   /* Translators: the segment's name (after its slash), the directory of
+                    * POSIX segments (/dev/shm), the name again and what the file is (“a
+                    * FIFO”) */
+                   _("Refusing /%s: %s/%s is %s, not a shared-memory segment"), escaped,
+                   SHMLENS_POSIX_DIR, escaped, shmlens_sources_file_type_name (st.st_mode));
       return NULL;
     }
 

@@ -10,28 +10,55 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 
 #include "shmlens-error.h"
 #include "shmlens-escape.h"
 #include "shmlens-proc.h"
 #include "shmlens-sources-private.h"
 
+/* Why a process's descriptor @fd (or with -1, its mappings) cannot be inspected. */
 static void
 set_process_error (GError     **error,
                    int          saved_errno,
                    int          pid,
-                   const char  *what)
+                   int          fd)
 {
   if (saved_errno == ENOENT || saved_errno == ESRCH)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                 "No %s: process %d does not exist (any more)", what, pid);
+    {
+      if (fd >= 0)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                     /* Translators: a file descriptor's number, and a process id */
+                     _("No descriptor %d: process %d does not exist (any more)"), fd, pid);
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                     /* Translators: %d is a process id */
+                     _("No the mappings: process %d does not exist (any more)"), pid);
+    }
   else if (saved_errno == EACCES || saved_errno == EPERM)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                 "Cannot inspect %s of process %d: permission denied. Run Shmlens as the "
-                 "process's user or as root.", what, pid);
+    {
+      if (fd >= 0)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                     /* Translators: a file descriptor's number, and a process id */
+                     _("Cannot inspect descriptor %d of process %d: permission denied. Run "
+                       "Shmlens as the process's user or as root."), fd, pid);
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                     /* Translators: %d is a process id */
+                     _("Cannot inspect the mappings of process %d: permission denied. Run "
+                       "Shmlens as the process's user or as root."), pid);
+    }
+  else if (fd >= 0)
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 /* Translators: a file descriptor's number, a process id and the
+                  * system's error message */
+                 _("Cannot inspect descriptor %d of process %d: %s"), fd, pid,
+                 g_strerror (saved_errno));
   else
     g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                 "Cannot inspect %s of process %d: %s", what, pid, g_strerror (saved_errno));
+                 /* Translators: a process id, and the system's error message */
+                 _("Cannot inspect the mappings of process %d: %s"), pid,
+                 g_strerror (saved_errno));
 }
 
 /**
@@ -48,7 +75,6 @@ shmlens_sources_memfd_lookup (int       pid,
                               GError  **error)
 {
   g_autofree char *link = g_strdup_printf ("/proc/%d/fd/%d", pid, fd);
-  g_autofree char *what = g_strdup_printf ("descriptor %d", fd);
   char target[4096];
   gssize len;
   struct stat st;
@@ -57,7 +83,7 @@ shmlens_sources_memfd_lookup (int       pid,
   len = readlink (link, target, sizeof target - 1);
   if (len < 0)
     {
-      set_process_error (error, errno, pid, what);
+      set_process_error (error, errno, pid, fd);
       return NULL;
     }
   target[len] = '\0';
@@ -66,14 +92,16 @@ shmlens_sources_memfd_lookup (int       pid,
     {
       g_autofree char *escaped = shmlens_escape (target, -1);
       g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_WRONG_KIND,
-                   "Descriptor %d of process %d is not a memfd: it refers to %s", fd, pid,
+                   /* Translators: a file descriptor's number, a process id and the file
+                    * the descriptor refers to */
+                   _("Descriptor %d of process %d is not a memfd: it refers to %s"), fd, pid,
                    escaped);
       return NULL;
     }
 
   if (stat (link, &st) != 0)
     {
-      set_process_error (error, errno, pid, what);
+      set_process_error (error, errno, pid, fd);
       return NULL;
     }
 
@@ -114,13 +142,13 @@ shmlens_sources_mapping_lookup (ShmlensSegmentKind   kind,
   dirfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dirfd < 0)
     {
-      set_process_error (error, errno, pid, "the mappings");
+      set_process_error (error, errno, pid, -1);
       return NULL;
     }
   if (!shmlens_proc_read_file_at (dirfd, "maps", contents, &saved_errno))
     {
       close (dirfd);
-      set_process_error (error, saved_errno, pid, "the mappings");
+      set_process_error (error, saved_errno, pid, -1);
       return NULL;
     }
 
@@ -139,12 +167,23 @@ shmlens_sources_mapping_lookup (ShmlensSegmentKind   kind,
       if ((kind == SHMLENS_SEGMENT_KIND_ANON && !is_anon) ||
           (kind == SHMLENS_SEGMENT_KIND_MEMFD && !is_memfd))
         {
-          g_autofree char *escaped = shmlens_escape (*map.path ? map.path : "private memory", -1);
-          g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_WRONG_KIND,
-                       "The mapping at 0x%" G_GINT64_MODIFIER "x in process %d is not %s: it "
-                       "maps %s", address, pid,
-                       kind == SHMLENS_SEGMENT_KIND_ANON ? "shared anonymous memory" : "a memfd",
-                       escaped);
+          g_autofree char *escaped =
+            /* Translators: in place of a file in “… it maps %s”: memory that is no
+             * file's */
+            shmlens_escape (*map.path ? map.path : _("private memory"), -1);
+
+          if (kind == SHMLENS_SEGMENT_KIND_ANON)
+            g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_WRONG_KIND,
+                         /* Translators: the mapping's address, the process id and the file
+                          * mapped there (or “private memory”) */
+                         _("The mapping at 0x%llx in process %d is not shared anonymous "
+                           "memory: it maps %s"), (unsigned long long) address, pid, escaped);
+          else
+            g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_WRONG_KIND,
+                         /* Translators: the mapping's address, the process id and the file
+                          * mapped there (or “private memory”) */
+                         _("The mapping at 0x%llx in process %d is not a memfd: it maps %s"),
+                         (unsigned long long) address, pid, escaped);
           close (dirfd);
           return NULL;
         }
@@ -181,8 +220,9 @@ shmlens_sources_mapping_lookup (ShmlensSegmentKind   kind,
 
   close (dirfd);
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-               "Process %d has no mapping that starts at 0x%" G_GINT64_MODIFIER "x. Run "
-               "“shmlens-cli list --kind=all” to see the segments.", pid, address);
+               /* Translators: a process id and an address */
+               _("Process %d has no mapping that starts at 0x%llx. Run “shmlens-cli list "
+                 "--kind=all” to see the segments."), pid, (unsigned long long) address);
   return NULL;
 }
 
@@ -206,13 +246,15 @@ shmlens_sources_file_lookup (const char  *path,
     {
       int saved_errno = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot open %s: %s", escaped, g_strerror (saved_errno));
+                   /* Translators: a file, and why it cannot be opened */
+                   _("Cannot open %s: %s"), escaped, g_strerror (saved_errno));
       return NULL;
     }
   if (!S_ISREG (st.st_mode))
     {
       g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_NOT_REGULAR,
-                   "Refusing %s: it is %s, not a regular file", escaped,
+                   /* Translators: a file, and what it is (“a FIFO”) */
+                   _("Refusing %s: it is %s, not a regular file"), escaped,
                    shmlens_sources_file_type_name (st.st_mode));
       return NULL;
     }

@@ -12,6 +12,7 @@
 #include <sys/shm.h>
 
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 
 #include "shmlens-error.h"
 #include "shmlens-proc.h"
@@ -76,7 +77,8 @@ shmlens_sources_sysv_list (GError **error)
       if (saved_errno == ENOENT)
         return segments;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot read " SHMLENS_SYSV_TABLE ": %s", g_strerror (saved_errno));
+                   /* Translators: a file, and why it cannot be read */
+                   _("Cannot read %s: %s"), SHMLENS_SYSV_TABLE, g_strerror (saved_errno));
       g_ptr_array_unref (segments);
       return NULL;
     }
@@ -93,8 +95,10 @@ shmlens_sources_sysv_list (GError **error)
       if (segment == NULL)
         {
           g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_PARSE,
-                       "Cannot understand a line of " SHMLENS_SYSV_TABLE ": this kernel "
-                       "prints it in a format Shmlens does not know");
+                       /* Translators: %s is the kernel's table of System V segments,
+                        * /proc/sysvipc/shm */
+                       _("Cannot understand a line of %s: this kernel prints it in a format "
+                         "Shmlens does not know"), SHMLENS_SYSV_TABLE);
           g_ptr_array_unref (segments);
           return NULL;
         }
@@ -141,12 +145,12 @@ shmlens_sources_sysv_lookup (int          shmid,
     {
       if (by_key)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                     "No System V segment has the key 0x%08x. Run “shmlens-cli list "
-                     "--kind=sysv” or “ipcs -m” to see them.", (guint32) key);
+                     _("No System V segment has the key 0x%08x. Run “shmlens-cli list "
+                       "--kind=sysv” or “ipcs -m” to see them."), (guint32) key);
       else
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                     "No System V segment has the id %d. Run “shmlens-cli list "
-                     "--kind=sysv” or “ipcs -m” to see them.", shmid);
+                     _("No System V segment has the id %d. Run “shmlens-cli list "
+                       "--kind=sysv” or “ipcs -m” to see them."), shmid);
       return NULL;
     }
 

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 
 #include "data/layouts/counters.h"
 #include "data/layouts/message.h"
@@ -256,6 +257,14 @@ shmlens_writer_pattern_get_alignment (ShmlensWriterPattern pattern)
 
 /* ---- the region ---- */
 
+/* "4096 bytes", for the messages that say a size among other numbers */
+static char *
+bytes_text (guint64 bytes)
+{
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%llu byte", "%llu bytes", bytes),
+                          (unsigned long long) bytes);
+}
+
 static gboolean
 check_region (ShmlensWriter              *self,
               guint8                     *base,
@@ -264,15 +273,19 @@ check_region (ShmlensWriter              *self,
               GError                    **error)
 {
   const PatternInfo *info = &pattern_info[options->pattern];
+  g_autofree char *size_text = bytes_text (size);
   guint64 available;
 
+  /* In the messages below, the writer is named by its pattern, as --pattern spells
+   * it: not translated. */
   if (options->offset > size)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "The %s writer's region starts at offset %" G_GUINT64_FORMAT
-                   ", past the end of the segment (%" G_GUINT64_FORMAT " bytes). "
-                   "Choose a smaller offset or create a larger segment.",
-                   info->name, options->offset, size);
+                   /* Translators: the pattern's name (counter, race…: not translated),
+                    * an offset and the segment's size (“4096 bytes”) */
+                   _("The %s writer's region starts at offset %llu, past the end of the "
+                     "segment (%s). Choose a smaller offset or create a larger segment."),
+                   info->name, (unsigned long long) options->offset, size_text);
       return FALSE;
     }
   available = size - options->offset;
@@ -281,32 +294,44 @@ check_region (ShmlensWriter              *self,
    * on a page, so this is about the offset.) */
   if ((guintptr) (base + options->offset) % info->alignment != 0)
     {
+      g_autofree char *alignment_text = bytes_text (info->alignment);
+
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "The %s writer's region must start at a multiple of %"
-                   G_GUINT64_FORMAT " bytes: offset %" G_GUINT64_FORMAT " (in the "
-                   "segment of %" G_GUINT64_FORMAT " bytes) does not.",
-                   info->name, info->alignment, options->offset, size);
+                   /* Translators: the pattern's name (not translated), the alignment
+                    * (“8 bytes”), the offset given and the segment's size (“4096
+                    * bytes”) */
+                   _("The %s writer's region must start at a multiple of %s: offset %llu "
+                     "(in the segment of %s) does not."),
+                   info->name, alignment_text, (unsigned long long) options->offset,
+                   size_text);
       return FALSE;
     }
 
   if (options->length == 0 && info->own_size > available)
     {
+      g_autofree char *needed_text = bytes_text (info->own_size);
+
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "The %s writer needs %" G_GUINT64_FORMAT " bytes from offset %"
-                   G_GUINT64_FORMAT ", but the segment (%" G_GUINT64_FORMAT " bytes) "
-                   "has only %" G_GUINT64_FORMAT " there. Choose a smaller offset or "
-                   "create a larger segment.",
-                   info->name, info->own_size, options->offset, size, available);
+                   /* Translators: the pattern's name (not translated), the size its
+                    * region needs (“4096 bytes”), the offset given, the segment's size
+                    * (“4096 bytes”) and the bytes left from the offset */
+                   _("The %s writer needs %s from offset %llu, but the segment (%s) has "
+                     "only %llu there. Choose a smaller offset or create a larger segment."),
+                   info->name, needed_text, (unsigned long long) options->offset, size_text,
+                   (unsigned long long) available);
       return FALSE;
     }
   if (options->length > available)
     {
+      g_autofree char *length_text = bytes_text (options->length);
+
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "The %s writer's region (offset %" G_GUINT64_FORMAT ", %"
-                   G_GUINT64_FORMAT " bytes) ends past the end of the segment (%"
-                   G_GUINT64_FORMAT " bytes). Choose a smaller offset or length, or "
-                   "create a larger segment.",
-                   info->name, options->offset, options->length, size);
+                   /* Translators: the pattern's name (not translated), the offset and
+                    * the length given (“64 bytes”) and the segment's size (“4096 bytes”) */
+                   _("The %s writer's region (offset %llu, %s) ends past the end of the "
+                     "segment (%s). Choose a smaller offset or length, or create a larger "
+                     "segment."),
+                   info->name, (unsigned long long) options->offset, length_text, size_text);
       return FALSE;
     }
 
@@ -315,12 +340,18 @@ check_region (ShmlensWriter              *self,
                  : available;
   if (self->length < info->min_size)
     {
+      g_autofree char *needed_text = bytes_text (info->min_size);
+      g_autofree char *length_text = bytes_text (self->length);
+
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "The %s writer needs at least %" G_GUINT64_FORMAT " bytes, but its "
-                   "region (offset %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT " bytes) "
-                   "in the segment of %" G_GUINT64_FORMAT " bytes is smaller. Give it "
-                   "a longer region or create a larger segment.",
-                   info->name, info->min_size, options->offset, self->length, size);
+                   /* Translators: the pattern's name (not translated), the least size
+                    * its region needs (“24 bytes”), the region's offset and length (“16
+                    * bytes”) and the segment's size (“4096 bytes”) */
+                   _("The %s writer needs at least %s, but its region (offset %llu, %s) in "
+                     "the segment of %s is smaller. Give it a longer region or create a "
+                     "larger segment."),
+                   info->name, needed_text, (unsigned long long) options->offset, length_text,
+                   size_text);
       return FALSE;
     }
 
@@ -368,13 +399,18 @@ claim_region (ShmlensWriter  *self,
         }
       if (g_get_monotonic_time () > deadline)
         {
+          g_autofree char *length_text = bytes_text (self->length);
+
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                       "Another writer began setting up the %s region (offset %"
-                       G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT " bytes) and has not "
-                       "finished in %d s: it probably died halfway. Create the "
-                       "segment again.",
-                       pattern_info[self->options.pattern].name, self->options.offset,
-                       self->length, (int) (INIT_TIMEOUT_US / G_USEC_PER_SEC));
+                       /* Translators: the pattern's name (counter, race…: not
+                        * translated), the region's offset and length (“64 bytes”) and the
+                        * seconds waited */
+                       _("Another writer began setting up the %s region (offset %llu, %s) "
+                         "and has not finished in %d s: it probably died halfway. Create "
+                         "the segment again."),
+                       pattern_info[self->options.pattern].name,
+                       (unsigned long long) self->options.offset, length_text,
+                       (int) (INIT_TIMEOUT_US / G_USEC_PER_SEC));
           return FALSE;
         }
       g_usleep (100);
@@ -423,12 +459,15 @@ counter_start (ShmlensWriter  *self,
 
   if (self->options.slot >= COUNTERS_MAX_SLOTS)
     {
+      g_autofree char *length_text = bytes_text (self->length);
+
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "The counter writer cannot take slot %u: the counters region "
-                   "(offset %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT " bytes) has "
-                   "slots 0 to %u.",
-                   self->options.slot, self->options.offset, self->length,
-                   COUNTERS_MAX_SLOTS - 1);
+                   /* Translators: the slot asked for, the region's offset and length
+                    * (“4096 bytes”) and its last slot */
+                   _("The counter writer cannot take slot %u: the counters region (offset "
+                     "%llu, %s) has slots 0 to %u."),
+                   self->options.slot, (unsigned long long) self->options.offset,
+                   length_text, COUNTERS_MAX_SLOTS - 1);
       return FALSE;
     }
   if (!claim_region (self, &counters->magic, COUNTERS_MAGIC, ~COUNTERS_MAGIC, NULL, 0,
@@ -621,10 +660,14 @@ race_start (ShmlensWriter  *self,
       if (result != 0)
         {
           release_region (&race->init_state, RACE_UNINITIALISED);
+          g_autofree char *length_text = bytes_text (self->length);
+
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (result),
-                       "Cannot set up the race region (offset %" G_GUINT64_FORMAT ", %"
-                       G_GUINT64_FORMAT " bytes): its mutex: %s",
-                       self->options.offset, self->length, g_strerror (result));
+                       /* Translators: the region's offset and length (“64 bytes”), and
+                        * the system's error message */
+                       _("Cannot set up the race region (offset %llu, %s): its mutex: %s"),
+                       (unsigned long long) self->options.offset, length_text,
+                       g_strerror (result));
           return FALSE;
         }
       race->initialised_by = self->pid;
@@ -972,10 +1015,12 @@ read_exactly (ShmlensReader  *reader,
     return FALSE;
   if ((gsize) got < length)
     {
+      g_autofree char *size_text = bytes_text (shmlens_reader_get_size (reader));
+
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "The segment (%" G_GUINT64_FORMAT " bytes) is too small for a "
-                   "seqlock region at offset %" G_GUINT64_FORMAT ".",
-                   shmlens_reader_get_size (reader), offset);
+                   /* Translators: the segment's size (“4096 bytes”) and an offset */
+                   _("The segment (%s) is too small for a seqlock region at offset %llu."),
+                   size_text, (unsigned long long) offset);
       return FALSE;
     }
   return TRUE;
@@ -1022,10 +1067,14 @@ shmlens_writer_seqlock_read_consistent (ShmlensReader               *reader,
         return FALSE;
       if (copy.magic != SEQLOCK_MAGIC)
         {
+          g_autofree char *size_text = bytes_text (shmlens_reader_get_size (reader));
+
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "No seqlock region at offset %" G_GUINT64_FORMAT " of the segment "
-                       "(%" G_GUINT64_FORMAT " bytes): its magic is %08x, not %08x.",
-                       offset, shmlens_reader_get_size (reader), copy.magic, SEQLOCK_MAGIC);
+                       /* Translators: an offset, the segment's size (“4096 bytes”), the
+                        * magic number found and the one expected, in hex */
+                       _("No seqlock region at offset %llu of the segment (%s): its magic is "
+                         "%08x, not %08x."),
+                       (unsigned long long) offset, size_text, copy.magic, SEQLOCK_MAGIC);
           return FALSE;
         }
       if ((before & 1) == 0 && before == after)
@@ -1039,10 +1088,16 @@ shmlens_writer_seqlock_read_consistent (ShmlensReader               *reader,
       sched_yield ();
     }
 
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
-               "The seqlock region at offset %" G_GUINT64_FORMAT " of the segment (%"
-               G_GUINT64_FORMAT " bytes) changed during each of %d reads.",
-               offset, shmlens_reader_get_size (reader), SEQLOCK_MAX_READS);
+  {
+    g_autofree char *size_text = bytes_text (shmlens_reader_get_size (reader));
+
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                 /* Translators: an offset, the segment's size (“4096 bytes”) and how many
+                  * reads were made */
+                 _("The seqlock region at offset %llu of the segment (%s) changed during "
+                   "each of %d reads."),
+                 (unsigned long long) offset, size_text, SEQLOCK_MAX_READS);
+  }
   return FALSE;
 }
 

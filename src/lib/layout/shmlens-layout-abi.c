@@ -14,6 +14,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "shmlens-layout-private.h"
 
 /* BIGGEST_ALIGNMENT on x86-64 without AVX, in bits: what "aligned" alone gives. */
@@ -319,7 +321,8 @@ too_large (GError      **error,
            ShmlensType  *record)
 {
   shmlens_layout_set_error (error, where, SHMLENS_LAYOUT_ERROR_TOO_LARGE,
-                            "“%s” is larger than Shmlens lays out (2^60 bytes)", record->name);
+                            /* Translators: %s is a struct's or union's name */
+                            _("“%s” is larger than Shmlens lays out (2^60 bytes)"), record->name);
   return FALSE;
 }
 
@@ -573,7 +576,9 @@ shmlens_abi_layout_enum (ShmlensType  *type,
     {
       g_array_unref (enumerators);
       shmlens_layout_set_error (error, where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                "the values of “%s” do not fit in any integer type", type->name);
+                                /* Translators: %s is an enum's name */
+                                _("the values of “%s” do not fit in any integer type"),
+                                type->name);
       return FALSE;
     }
 

@@ -11,6 +11,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "shmlens-escape.h"
 #include "shmlens-layout-private.h"
 
@@ -124,8 +126,10 @@ parse_number (Parser      *p,
       ((text[0] != '0' || (text[1] != 'x' && text[1] != 'X')) && strpbrk (text, "eE") != NULL) ||
       ((text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) && strpbrk (text, "pP") != NULL))
     return shmlens_parser_fail (p, shmlens_token_location (token), SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
-                                "floating-point constant %s in an integer constant "
-                                "expression is not supported", quoted);
+                                /* Translators: in the messages about constants, %s is the
+                                 * constant found, in quotation marks */
+                                _("floating-point constant %s in an integer constant "
+                                  "expression is not supported"), quoted);
 
   if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
     base = 16, s += 2;
@@ -146,17 +150,17 @@ parse_number (Parser      *p,
         break;
       if (digit >= (int) base)
         return shmlens_parser_fail (p, shmlens_token_location (token), SHMLENS_LAYOUT_ERROR_SYNTAX,
-                                    "invalid digit “%c” in the integer constant %s", *s, quoted);
+                                    _("invalid digit “%c” in the integer constant %s"), *s, quoted);
       if (number > (G_MAXUINT64 - digit) / base)
         return shmlens_parser_fail (p, shmlens_token_location (token), SHMLENS_LAYOUT_ERROR_INVALID,
-                                    "the integer constant %s is too large for any integer type",
+                                    _("the integer constant %s is too large for any integer type"),
                                     quoted);
       number = number * base + digit;
       any = TRUE;
     }
   if (!any && base != 8)
     return shmlens_parser_fail (p, shmlens_token_location (token), SHMLENS_LAYOUT_ERROR_SYNTAX,
-                                "invalid integer constant %s", quoted);
+                                _("invalid integer constant %s"), quoted);
 
   /* suffixes: u, l, ll, in either order */
   for (; *s != '\0'; s++)
@@ -174,7 +178,7 @@ parse_number (Parser      *p,
         }
       else
         return shmlens_parser_fail (p, shmlens_token_location (token), SHMLENS_LAYOUT_ERROR_SYNTAX,
-                                    "invalid suffix “%s” on the integer constant %s", s, quoted);
+                                    _("invalid suffix “%s” on the integer constant %s"), s, quoted);
     }
 
   /* The first type that holds the value, as C11 6.4.4.1 lists them; a decimal
@@ -217,7 +221,7 @@ parse_character (Parser      *p,
 
   if (s == end)
     return shmlens_parser_fail (p, shmlens_token_location (token), SHMLENS_LAYOUT_ERROR_SYNTAX,
-                                "empty character constant %s", quoted);
+                                _("empty character constant %s"), quoted);
   if (*s == '\\')
     {
       s++;
@@ -237,7 +241,7 @@ parse_character (Parser      *p,
           code = 0;
           if (!g_ascii_isxdigit (*s))
             return shmlens_parser_fail (p, shmlens_token_location (token), SHMLENS_LAYOUT_ERROR_SYNTAX,
-                                        "“\\x” used with no following hex digits in %s", quoted);
+                                        _("“\\x” used with no following hex digits in %s"), quoted);
           while (s < end && g_ascii_isxdigit (*s) && code <= G_MAXUINT32)
             code = code * 16 + g_ascii_xdigit_value (*s++);
           break;
@@ -250,7 +254,7 @@ parse_character (Parser      *p,
             }
           else
             return shmlens_parser_fail (p, shmlens_token_location (token), SHMLENS_LAYOUT_ERROR_SYNTAX,
-                                        "unknown escape sequence in %s", quoted);
+                                        _("unknown escape sequence in %s"), quoted);
         }
     }
   else if (prefix != '\0')
@@ -259,7 +263,7 @@ parse_character (Parser      *p,
 
       if (c == (gunichar) -1 || c == (gunichar) -2)
         return shmlens_parser_fail (p, shmlens_token_location (token), SHMLENS_LAYOUT_ERROR_SYNTAX,
-                                    "invalid UTF-8 in the character constant %s", quoted);
+                                    _("invalid UTF-8 in the character constant %s"), quoted);
       code = c;
       s = g_utf8_next_char (s);
     }
@@ -268,7 +272,7 @@ parse_character (Parser      *p,
 
   if (s != end)
     return shmlens_parser_fail (p, shmlens_token_location (token), SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
-                                "multi-character constant %s is not supported", quoted);
+                                _("multi-character constant %s is not supported"), quoted);
 
   switch (prefix)
     {
@@ -311,11 +315,15 @@ check_complete (Parser      *p,
 
   if (resolved->kind == SHMLENS_TYPE_KIND_FUNCTION)
     return shmlens_parser_fail (p, where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                "invalid application of “%s” to the function type “%s”",
+                                /* Translators: “sizeof”, “_Alignof” or “offsetof” (C,
+                                 * not translated), and a C type's name */
+                                _("invalid application of “%s” to the function type “%s”"),
                                 operator, shmlens_type_get_name (type));
   if (!resolved->complete && resolved->kind != SHMLENS_TYPE_KIND_VOID)
     return shmlens_parser_fail (p, where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                "invalid application of “%s” to the incomplete type “%s”",
+                                /* Translators: “sizeof”, “_Alignof” or “offsetof” (C,
+                                 * not translated), and a C type's name */
+                                _("invalid application of “%s” to the incomplete type “%s”"),
                                 operator, shmlens_type_get_name (type));
   return TRUE;
 }
@@ -355,8 +363,12 @@ parse_sizeof (Parser *p,
       shmlens_parser_advance (p);
       where = shmlens_token_location (shmlens_parser_peek (p, 0));
       type = shmlens_parser_type_name (p);
-      if (type == NULL || !shmlens_parser_expect_punct (p, P_RPAREN, alignment ? "after the type in “_Alignof (”"
-                                                                             : "after the type in “sizeof (”"))
+      if (type == NULL ||
+          !shmlens_parser_expect_punct (p, P_RPAREN,
+                                        alignment ? _("expected “)” after the type in “_Alignof "
+                                                      "(”, found %s")
+                                                  : _("expected “)” after the type in “sizeof (”, "
+                                                      "found %s")))
         return FALSE;
       if (!check_complete (p, type, where, operator))
         return FALSE;
@@ -391,11 +403,13 @@ parse_offsetof (Parser *p,
   gboolean ok = FALSE;
 
   shmlens_parser_advance (p);
-  if (!shmlens_parser_expect_punct (p, P_LPAREN, "after “offsetof”"))
+  if (!shmlens_parser_expect_punct (p, P_LPAREN, _("expected “(” after “offsetof”, found %s")))
     goto out;
   where = shmlens_token_location (shmlens_parser_peek (p, 0));
   type = shmlens_parser_type_name (p);
-  if (type == NULL || !shmlens_parser_expect_punct (p, P_COMMA, "after the type in “offsetof (”"))
+  if (type == NULL ||
+      !shmlens_parser_expect_punct (p, P_COMMA,
+                                    _("expected “,” after the type in “offsetof (”, found %s")))
     goto out;
   if (!check_complete (p, type, where, "offsetof"))
     goto out;
@@ -407,7 +421,7 @@ parse_offsetof (Parser *p,
 
       if (token->kind != TOKEN_IDENTIFIER)
         {
-          shmlens_parser_expected (p, "a member name in “offsetof”");
+          shmlens_parser_expected (p, _("expected a member name in “offsetof”, found %s"));
           goto out;
         }
       if (path->len > 0)
@@ -430,18 +444,20 @@ parse_offsetof (Parser *p,
           if (shmlens_const_is_negative (&index))
             {
               shmlens_parser_fail (p, where, SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
-                                   "a negative index in “offsetof” is not supported");
+                                   _("a negative index in “offsetof” is not supported"));
               goto out;
             }
           g_string_append_printf (path, "[%" G_GUINT64_FORMAT "]", index.bits);
-          if (!shmlens_parser_expect_punct (p, P_RBRACKET, "after the index in “offsetof”"))
+          if (!shmlens_parser_expect_punct (p, P_RBRACKET,
+                                            _("expected “]” after the index in “offsetof”, "
+                                              "found %s")))
             goto out;
         }
       if (!is_punct (p, 0, P_DOT))
         break;
       shmlens_parser_advance (p);
     }
-  if (!shmlens_parser_expect_punct (p, P_RPAREN, "to close “offsetof (”"))
+  if (!shmlens_parser_expect_punct (p, P_RPAREN, _("expected “)” to close “offsetof (”, found %s")))
     goto out;
 
   if (!shmlens_type_locate_path (type, path->str, &leaf, &error))
@@ -452,7 +468,7 @@ parse_offsetof (Parser *p,
   if (leaf.is_bitfield)
     {
       shmlens_parser_fail (p, where, SHMLENS_LAYOUT_ERROR_INVALID,
-                           "cannot apply “offsetof” to the bit-field “%s”", path->str);
+                           _("cannot apply “offsetof” to the bit-field “%s”"), path->str);
       goto out;
     }
   *value = make_const (leaf.offset, 8, TRUE, p);
@@ -474,7 +490,9 @@ parse_cast (Parser *p,
   shmlens_parser_advance (p);  /* ( */
   where = shmlens_token_location (shmlens_parser_peek (p, 0));
   type = shmlens_parser_type_name (p);
-  if (type == NULL || !shmlens_parser_expect_punct (p, P_RPAREN, "after the type of a cast"))
+  if (type == NULL ||
+      !shmlens_parser_expect_punct (p, P_RPAREN,
+                                    _("expected “)” after the type of a cast, found %s")))
     return FALSE;
   /* "(int) (int) (int) …" nests */
   if (!shmlens_parser_enter (p))
@@ -505,8 +523,8 @@ parse_cast (Parser *p,
       return TRUE;
     default:
       return shmlens_parser_fail (p, where, SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
-                                  "a cast to “%s” in an integer constant expression is not "
-                                  "supported", shmlens_type_get_name (type));
+                                  _("a cast to “%s” in an integer constant expression is not "
+                                    "supported"), shmlens_type_get_name (type));
     }
 }
 
@@ -548,8 +566,10 @@ parse_primary (Parser *p,
       {
         g_autofree char *name = shmlens_token_describe (&token);
         return shmlens_parser_fail (p, shmlens_token_location (&token), SHMLENS_LAYOUT_ERROR_NOT_FOUND,
-                                    "%s is not a constant: expected a number, a macro or an "
-                                    "enumerator", name);
+                                    /* Translators: %s is a name found in a constant
+                                     * expression, in quotation marks */
+                                    _("%s is not a constant: expected a number, a macro or an "
+                                      "enumerator"), name);
       }
 
     case TOKEN_PUNCT:
@@ -559,7 +579,8 @@ parse_primary (Parser *p,
             return FALSE;
           shmlens_parser_advance (p);
           if (!parse_conditional (p, value) ||
-              !shmlens_parser_expect_punct (p, P_RPAREN, "to close the parenthesis"))
+              !shmlens_parser_expect_punct (p, P_RPAREN,
+                                            _("expected “)” to close the parenthesis, found %s")))
             return FALSE;
           shmlens_parser_leave (p);
           return TRUE;
@@ -570,13 +591,14 @@ parse_primary (Parser *p,
       {
         g_autofree char *text = shmlens_token_describe (&token);
         return shmlens_parser_fail (p, shmlens_token_location (&token), SHMLENS_LAYOUT_ERROR_INVALID,
-                                    "the string %s is not an integer constant", text);
+                                    /* Translators: %s is a C string found, in quotes */
+                                    _("the string %s is not an integer constant"), text);
       }
 
     default:
       break;
     }
-  return shmlens_parser_expected (p, "an integer constant expression");
+  return shmlens_parser_expected (p, _("expected an integer constant expression, found %s"));
 }
 
 static gboolean
@@ -712,8 +734,14 @@ apply_binary (Parser      *p,
                 return TRUE;
               }
             return shmlens_parser_fail (p, shmlens_token_location (op), SHMLENS_LAYOUT_ERROR_INVALID,
-                                        "shift count %s is not between 0 and the width of "
-                                        "“%s” (%u bits)", count, const_type_name (&left), width);
+                                        /* Translators: the shift count, the C type shifted
+                                         * (int, long…) and its width in bits */
+                                        g_dngettext (GETTEXT_PACKAGE, "shift count %s is not "
+                                                                      "between 0 and the width of "
+                                                                      "“%s” (%u bit)",
+                                                     "shift count %s is not between 0 and the "
+                                                     "width of “%s” (%u bits)", width),
+                                        count, const_type_name (&left), width);
           }
         if (op->punct == P_SHL)
           *a = make_const (left.bits << b.bits, left.size, left.is_unsigned, p);
@@ -747,7 +775,7 @@ apply_binary (Parser      *p,
               break;
             }
           return shmlens_parser_fail (p, shmlens_token_location (op), SHMLENS_LAYOUT_ERROR_INVALID,
-                                      "division by zero in a constant expression");
+                                      _("division by zero in a constant expression"));
         }
       if (left.is_unsigned)
         left.bits = op->punct == P_SLASH ? left.bits / b.bits : left.bits % b.bits;
@@ -820,7 +848,9 @@ parse_conditional (Parser *p,
   p->evaluate = evaluate && condition.bits != 0;
   ok = parse_conditional (p, &a);
   p->evaluate = evaluate;
-  if (!ok || !shmlens_parser_expect_punct (p, P_COLON, "in the conditional expression"))
+  if (!ok ||
+      !shmlens_parser_expect_punct (p, P_COLON,
+                                    _("expected “:” in the conditional expression, found %s")))
     return FALSE;
   p->evaluate = evaluate && condition.bits == 0;
   ok = parse_conditional (p, &b);
@@ -872,7 +902,7 @@ shmlens_expr_evaluate_line (GArray         *tokens,
 
   ok = shmlens_expr_parse (&p, &value);
   if (ok && shmlens_parser_peek (&p, 0)->kind != TOKEN_EOF)
-    ok = shmlens_parser_expected (&p, "an operator or the end of the line");
+    ok = shmlens_parser_expected (&p, _("expected an operator or the end of the line, found %s"));
   g_array_unref (p.lookahead);
   if (!ok)
     {

@@ -12,6 +12,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "shmlens-escape.h"
 #include "shmlens-layout-private.h"
 
@@ -153,8 +155,10 @@ skip_space_and_comments (Lexer    *lx,
           if (at_end (lx))
             {
               shmlens_layout_set_error (error, where, SHMLENS_LAYOUT_ERROR_SYNTAX,
-                                        "unterminated comment: expected “*/” before the "
-                                        "end of the file");
+                                        /* Translators: the token that ends a C comment
+                                         * stays as it is */
+                                        _("unterminated comment: expected “*/” before the "
+                                          "end of the file"));
               return FALSE;
             }
           bump (lx);
@@ -366,7 +370,8 @@ shmlens_token_describe (const Token *token)
   gsize length = token->length;
 
   if (token->kind == TOKEN_EOF || token->kind == TOKEN_ERROR)
-    return g_strdup ("the end of the file");
+    /* Translators: what was found in place of a token, in “expected …, found %s” */
+    return g_strdup (_("the end of the file"));
   if (length > 40)
     {
       length = 40;
@@ -374,10 +379,14 @@ shmlens_token_describe (const Token *token)
       while (length > 0 && ((guchar) token->text[length] & 0xc0) == 0x80)
         length--;
       escaped = shmlens_escape (token->text, length);
-      return g_strdup_printf ("“%s…”", escaped);
+      /* Translators: a C token found, cut short after 40 characters, in quotation
+       * marks: use your language's, as in the other messages */
+      return g_strdup_printf (_("“%s…”"), escaped);
     }
   escaped = shmlens_escape (token->text, length);
-  return g_strdup_printf ("“%s”", escaped);
+  /* Translators: a C token found, in quotation marks: use your language's, as in the
+   * other messages */
+  return g_strdup_printf (_("“%s”"), escaped);
 }
 
 Location
@@ -405,9 +414,18 @@ shmlens_layout_set_error (GError             **error,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
+  /* "FILE:LINE:COLUMN: " is not translated: editors and build tools find the place by
+   * it, in every language. */
   if (where.macro != NULL)
-    g_set_error (error, SHMLENS_LAYOUT_ERROR, code, "%s:%u:%u: %s (in the expansion of “%s”)",
-                 where.file, where.line, where.column, message, where.macro);
+    {
+      /* Translators: an error message, and the built-in macro in whose expansion
+       * the error is */
+      g_autofree char *expanded = g_strdup_printf (_("%s (in the expansion of “%s”)"), message,
+                                                   where.macro);
+
+      g_set_error (error, SHMLENS_LAYOUT_ERROR, code, "%s:%u:%u: %s",
+                   where.file, where.line, where.column, expanded);
+    }
   else
     g_set_error (error, SHMLENS_LAYOUT_ERROR, code, "%s:%u:%u: %s",
                  where.file, where.line, where.column, message);

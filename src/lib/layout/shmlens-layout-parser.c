@@ -11,6 +11,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "shmlens-escape.h"
 #include "shmlens-layout-private.h"
 
@@ -80,8 +82,8 @@ apply_pragma (Parser      *p,
   if (p->record_depth > 0)
     {
       shmlens_parser_fail (p, shmlens_token_location (pragma), SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
-                           "“#pragma pack” inside a struct or union is not supported; put "
-                           "it before the definition");
+                           _("“#pragma pack” inside a struct or union is not supported; put "
+                             "it before the definition"));
       return;
     }
   switch (pragma->pragma)
@@ -95,7 +97,7 @@ apply_pragma (Parser      *p,
       if (p->pack_stack->len == 0)
         {
           shmlens_parser_fail (p, shmlens_token_location (pragma), SHMLENS_LAYOUT_ERROR_INVALID,
-                               "“#pragma pack (pop)” without a matching “#pragma pack (push)”");
+                               _("“#pragma pack (pop)” without a matching “#pragma pack (push)”"));
           return;
         }
       p->pack = g_array_index (p->pack_stack, guint, p->pack_stack->len - 1);
@@ -156,25 +158,51 @@ shmlens_parser_fail (Parser             *p,
   return FALSE;
 }
 
-/* "expected WHAT, found “X”" at the next token. */
-gboolean
-shmlens_parser_expected (Parser     *p,
-                         const char *what)
+/* What the next token is, for "expected …, found %s": “}”, or the end of the file.
+ * NULL when the next token is an error of its own, already set, or a string or
+ * character constant left open, which this reports. */
+static char *
+describe_found (Parser *p)
 {
   const Token *token = shmlens_parser_peek (p, 0);
   g_autofree char *found = NULL;
 
   if (token->kind == TOKEN_ERROR)
-    return FALSE;
+    return NULL;
   if (token->kind == TOKEN_EOF && p->directive)
-    found = g_strdup ("the end of the line");
+    /* Translators: what was found in a preprocessor line in place of a token, in
+     * “expected …, found %s” */
+    found = g_strdup (_("the end of the line"));
   else
     found = shmlens_token_describe (token);
   if (token->kind == TOKEN_INVALID && (token->text[0] == '"' || token->text[0] == '\''))
-    return shmlens_parser_fail (p, shmlens_token_location (token), SHMLENS_LAYOUT_ERROR_SYNTAX,
-                                "missing the closing %c of %s", token->text[0], found);
-  return shmlens_parser_fail (p, shmlens_token_location (token), SHMLENS_LAYOUT_ERROR_SYNTAX,
-                              "expected %s, found %s", what, found);
+    {
+      shmlens_parser_fail (p, shmlens_token_location (token), SHMLENS_LAYOUT_ERROR_SYNTAX,
+                           /* Translators: the quotation mark (" or ') left open, and the
+                            * text it opens, in quotation marks */
+                           _("missing the closing %c of %s"), token->text[0], found);
+      return NULL;
+    }
+  return g_steal_pointer (&found);
+}
+
+/* Fails at the next token with @message: translated, a whole sentence whose one %s
+ * says what the token is, as in "expected a type name, found %s". The messages are
+ * whole so that translators see whole sentences; the format is not a literal here,
+ * so it is not checked at compile time (msgfmt --check does check translations). */
+gboolean
+shmlens_parser_expected (Parser     *p,
+                         const char *message)
+{
+  g_autofree char *found = describe_found (p);
+
+  if (found == NULL)
+    return FALSE;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  return shmlens_parser_fail (p, shmlens_token_location (shmlens_parser_peek (p, 0)),
+                              SHMLENS_LAYOUT_ERROR_SYNTAX, message, found);
+#pragma GCC diagnostic pop
 }
 
 gboolean
@@ -187,37 +215,16 @@ shmlens_parser_accept_punct (Parser *p,
   return TRUE;
 }
 
-static const char *
-punct_text (Punct punct)
-{
-  switch (punct)
-    {
-    case P_LPAREN: return "(";
-    case P_RPAREN: return ")";
-    case P_LBRACE: return "{";
-    case P_RBRACE: return "}";
-    case P_LBRACKET: return "[";
-    case P_RBRACKET: return "]";
-    case P_SEMICOLON: return ";";
-    case P_COMMA: return ",";
-    case P_COLON: return ":";
-    case P_ASSIGN: return "=";
-    default: g_assert_not_reached ();
-    }
-}
-
-/* "expected “;” after the member declaration, found “}”" */
+/* Consumes @punct, or fails as shmlens_parser_expected() with @message, which names
+ * the punctuator: "expected “;” after the member declaration, found %s". */
 gboolean
 shmlens_parser_expect_punct (Parser     *p,
                              Punct       punct,
-                             const char *context)
+                             const char *message)
 {
-  g_autofree char *what = NULL;
-
   if (shmlens_parser_accept_punct (p, punct))
     return TRUE;
-  what = g_strdup_printf ("“%s” %s", punct_text (punct), context);
-  return shmlens_parser_expected (p, what);
+  return shmlens_parser_expected (p, message);
 }
 
 gboolean
@@ -226,8 +233,11 @@ shmlens_parser_enter (Parser *p)
   if (++p->nesting > SHMLENS_LAYOUT_MAX_NESTING)
     return shmlens_parser_fail (p, shmlens_token_location (shmlens_parser_peek (p, 0)),
                                 SHMLENS_LAYOUT_ERROR_TOO_LARGE,
-                                "declarations or expressions nested too deeply (more than %d "
-                                "levels)", SHMLENS_LAYOUT_MAX_NESTING);
+                                g_dngettext (GETTEXT_PACKAGE, "declarations or expressions nested "
+                                                              "too deeply (more than %d level)",
+                                             "declarations or expressions nested too deeply (more "
+                                             "than %d levels)", SHMLENS_LAYOUT_MAX_NESTING),
+                                SHMLENS_LAYOUT_MAX_NESTING);
   return TRUE;
 }
 
@@ -271,11 +281,19 @@ skip_balanced (Parser  *p,
 
       if (token.kind == TOKEN_EOF || token.kind == TOKEN_ERROR)
         {
-          g_autofree char *what = g_strdup_printf ("“%c” to close the “%c” at line %u",
-                                                   opening.punct == P_LPAREN ? ')' :
-                                                   opening.punct == P_LBRACKET ? ']' : '}',
-                                                   opening.text[0], opening.line);
-          return shmlens_parser_expected (p, what);
+          g_autofree char *found = describe_found (p);
+
+          if (found == NULL)
+            return FALSE;
+          return shmlens_parser_fail (p, shmlens_token_location (&token),
+                                      SHMLENS_LAYOUT_ERROR_SYNTAX,
+                                      /* Translators: the closing punctuator expected, the
+                                       * opening one, the line it is on and what was found
+                                       * (the end of the file) */
+                                      _("expected “%c” to close the “%c” at line %u, found %s"),
+                                      opening.punct == P_LPAREN ? ')' :
+                                      opening.punct == P_LBRACKET ? ']' : '}',
+                                      opening.text[0], opening.line, found);
         }
       if (token.kind == TOKEN_PUNCT &&
           (token.punct == P_LPAREN || token.punct == P_LBRACKET || token.punct == P_LBRACE))
@@ -401,10 +419,12 @@ check_alignment (Parser      *p,
   if (shmlens_const_is_negative (value) || (value->bits == 0 && !zero_allowed) ||
       (value->bits & (value->bits - 1)) != 0)
     return shmlens_parser_fail (p, where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                "requested alignment %s is not a positive power of 2", text);
+                                /* Translators: the alignment given, as written */
+                                _("requested alignment %s is not a positive power of 2"), text);
   if (value->bits > (1 << 28))
     return shmlens_parser_fail (p, where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                "requested alignment %s is larger than 2^28", text);
+                                /* Translators: the alignment given, as written */
+                                _("requested alignment %s is larger than 2^28"), text);
   return TRUE;
 }
 
@@ -424,8 +444,10 @@ parse_attributes (Parser     *p,
         attributes->where = shmlens_token_location (shmlens_parser_peek (p, 0));
       attributes->any = TRUE;
       shmlens_parser_advance (p);
-      if (!shmlens_parser_expect_punct (p, P_LPAREN, "after “__attribute__”") ||
-          !shmlens_parser_expect_punct (p, P_LPAREN, "after “__attribute__ (”"))
+      if (!shmlens_parser_expect_punct (p, P_LPAREN,
+                                        _("expected “(” after “__attribute__”, found %s")) ||
+          !shmlens_parser_expect_punct (p, P_LPAREN,
+                                        _("expected “(” after “__attribute__ (”, found %s")))
         return FALSE;
 
       while (!peek_is_punct (p, 0, P_RPAREN))
@@ -440,15 +462,17 @@ parse_attributes (Parser     *p,
               continue;
             }
           if (token.kind != TOKEN_IDENTIFIER)
-            return shmlens_parser_expected (p, "an attribute name");
+            return shmlens_parser_expected (p, _("expected an attribute name, found %s"));
           kind = attribute_kind (&token, &name);
           if (kind == ATTR_UNKNOWN)
             return shmlens_parser_fail (p, shmlens_token_location (&token), SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
-                                        "unknown attribute “%s”: Shmlens cannot tell whether it "
-                                        "changes the layout", name);
+                                        /* Translators: a GCC attribute's name */
+                                        _("unknown attribute “%s”: Shmlens cannot tell whether it "
+                                          "changes the layout"), name);
           if (kind == ATTR_UNSUPPORTED)
             return shmlens_parser_fail (p, shmlens_token_location (&token), SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
-                                        "the attribute “%s” is not supported", name);
+                                        /* Translators: a GCC attribute's name */
+                                        _("the attribute “%s” is not supported"), name);
           shmlens_parser_advance (p);
 
           if (kind == ATTR_ALIGNED && peek_is_punct (p, 0, P_LPAREN))
@@ -459,7 +483,8 @@ parse_attributes (Parser     *p,
               shmlens_parser_advance (p);
               where = shmlens_token_location (shmlens_parser_peek (p, 0));
               if (!shmlens_expr_parse (p, &value) || !check_alignment (p, &value, where, FALSE) ||
-                  !shmlens_parser_expect_punct (p, P_RPAREN, "after the alignment"))
+                  !shmlens_parser_expect_punct (p, P_RPAREN,
+                                                _("expected “)” after the alignment, found %s")))
                 return FALSE;
               attributes->align = MAX (attributes->align, (guint) value.bits);
               attributes->last_align = (guint) value.bits;
@@ -478,11 +503,13 @@ parse_attributes (Parser     *p,
             attributes->packed = TRUE;
 
           if (!peek_is_punct (p, 0, P_RPAREN) &&
-              !shmlens_parser_expect_punct (p, P_COMMA, "between attributes"))
+              !shmlens_parser_expect_punct (p, P_COMMA,
+                                            _("expected “,” between attributes, found %s")))
             return FALSE;
         }
       shmlens_parser_advance (p);
-      if (!shmlens_parser_expect_punct (p, P_RPAREN, "to close “__attribute__ ((”"))
+      if (!shmlens_parser_expect_punct (p, P_RPAREN,
+                                        _("expected “)” to close “__attribute__ ((”, found %s")))
         return FALSE;
     }
   return TRUE;
@@ -496,7 +523,7 @@ skip_asm_label (Parser *p)
     {
       shmlens_parser_advance (p);
       if (!peek_is_punct (p, 0, P_LPAREN))
-        return shmlens_parser_expected (p, "“(” after “asm”");
+        return shmlens_parser_expected (p, _("expected “(” after “asm”, found %s"));
       if (!skip_balanced (p, NULL))
         return FALSE;
     }
@@ -617,7 +644,7 @@ two_types (Parser     *p,
            Location    where)
 {
   return shmlens_parser_fail (p, where, SHMLENS_LAYOUT_ERROR_INVALID,
-                              "two or more data types in the declaration specifiers");
+                              _("two or more data types in the declaration specifiers"));
 }
 
 static gboolean
@@ -691,7 +718,8 @@ keyword_type (Parser     *p,
 
 invalid:
   return shmlens_parser_fail (p, s->type_where, SHMLENS_LAYOUT_ERROR_INVALID,
-                              "invalid combination of type specifiers “%s”", s->words->str);
+                              /* Translators: C type specifiers, as written: “short long” */
+                              _("invalid combination of type specifiers “%s”"), s->words->str);
 }
 
 static gboolean parse_record_specifier (Parser *p, Specifiers *s);
@@ -705,7 +733,7 @@ parse_alignas (Parser     *p,
   guint align;
 
   shmlens_parser_advance (p);
-  if (!shmlens_parser_expect_punct (p, P_LPAREN, "after “_Alignas”"))
+  if (!shmlens_parser_expect_punct (p, P_LPAREN, _("expected “(” after “_Alignas”, found %s")))
     return FALSE;
   if (shmlens_parser_starts_type_name (p, shmlens_parser_peek (p, 0)))
     {
@@ -716,7 +744,7 @@ parse_alignas (Parser     *p,
         return FALSE;
       if (!shmlens_type_is_complete (type))
         return shmlens_parser_fail (p, type_where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                    "“_Alignas” of the incomplete type “%s”",
+                                    _("“_Alignas” of the incomplete type “%s”"),
                                     shmlens_type_get_name (type));
       align = shmlens_type_get_alignment (type);
     }
@@ -729,7 +757,7 @@ parse_alignas (Parser     *p,
         return FALSE;
       align = (guint) value.bits;
     }
-  if (!shmlens_parser_expect_punct (p, P_RPAREN, "to close “_Alignas (”"))
+  if (!shmlens_parser_expect_punct (p, P_RPAREN, _("expected “)” to close “_Alignas (”, found %s")))
     return FALSE;
 
   /* _Alignas (0) has no effect */
@@ -766,9 +794,10 @@ parse_specifiers (Parser     *p,
 
           if (context == CONTEXT_MEMBER)
             return shmlens_parser_fail (p, where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                        "a member cannot be declared “%s”", word);
+                                        /* Translators: a C storage class, such as “static” */
+                                        _("a member cannot be declared “%s”"), word);
           if (context == CONTEXT_TYPE_NAME)
-            return shmlens_parser_expected (p, "a type name");
+            return shmlens_parser_expected (p, _("expected a type name, found %s"));
           if (g_str_equal (word, "typedef"))
             s->is_typedef = TRUE;
           else
@@ -797,15 +826,20 @@ parse_specifiers (Parser     *p,
               type_where = shmlens_token_location (shmlens_parser_peek (p, 0));
               type = shmlens_parser_type_name (p);
               if (type == NULL ||
-                  !shmlens_parser_expect_punct (p, P_RPAREN, "to close “_Atomic (”"))
+                  !shmlens_parser_expect_punct (p, P_RPAREN,
+                                                _("expected “)” to close “_Atomic (”, found %s")))
                 return FALSE;
               resolved = shmlens_type_resolve (type);
               if (resolved->kind == SHMLENS_TYPE_KIND_ARRAY ||
                   resolved->kind == SHMLENS_TYPE_KIND_FUNCTION)
                 return shmlens_parser_fail (p, type_where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                            "“_Atomic” cannot be applied to the %s type “%s”",
-                                            resolved->kind == SHMLENS_TYPE_KIND_ARRAY ? "array"
-                                                                                      : "function",
+                                            resolved->kind == SHMLENS_TYPE_KIND_ARRAY
+                                              /* Translators: %s is a C type's name */
+                                              ? _("“_Atomic” cannot be applied to the array "
+                                                  "type “%s”")
+                                              /* Translators: %s is a C type's name */
+                                              : _("“_Atomic” cannot be applied to the function "
+                                                  "type “%s”"),
                                             shmlens_type_get_name (type));
               if (!set_type (p, s, shmlens_type_new_qualified (p->layout, type, SHMLENS_QUAL_ATOMIC),
                              where))
@@ -819,7 +853,7 @@ parse_specifiers (Parser     *p,
       else if (shmlens_token_is (&token, "_Alignas"))
         {
           if (context == CONTEXT_TYPE_NAME)
-            return shmlens_parser_expected (p, "a type name");
+            return shmlens_parser_expected (p, _("expected a type name, found %s"));
           if (!parse_alignas (p, s))
             return FALSE;
         }
@@ -863,7 +897,8 @@ parse_specifiers (Parser     *p,
         {
           g_autofree char *word = shmlens_token_dup_text (&token);
           return shmlens_parser_fail (p, where, SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
-                                      "“%s” is not supported", word);
+                                      /* Translators: a C keyword */
+                                      _("“%s” is not supported"), word);
         }
       else if (shmlens_token_is (&token, "struct") || shmlens_token_is (&token, "union"))
         {
@@ -976,18 +1011,19 @@ parse_array_size (Parser     *p,
     }
   if (peek_is (p, 0, "static") || peek_is (p, 0, "const") || peek_is_punct (p, 0, P_STAR))
     return shmlens_parser_fail (p, where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                "“static”, qualifiers and “*” in “[]” are only allowed in "
-                                "function parameters");
+                                _("“static”, qualifiers and “*” in “[]” are only allowed in "
+                                  "function parameters"));
   if (!shmlens_expr_parse (p, &value))
     return FALSE;
   if (shmlens_const_is_negative (&value))
     return shmlens_parser_fail (p, where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                "size of array “%s” is negative", name);
+                                _("size of array “%s” is negative"), name);
   if (value.bits > SHMLENS_LAYOUT_MAX_SIZE)
     return shmlens_parser_fail (p, where, SHMLENS_LAYOUT_ERROR_TOO_LARGE,
-                                "array “%s” is larger than Shmlens lays out (2^60 bytes)", name);
+                                _("array “%s” is larger than Shmlens lays out (2^60 bytes)"), name);
   op->count = value.bits;
-  return shmlens_parser_expect_punct (p, P_RBRACKET, "after the array size");
+  return shmlens_parser_expect_punct (p, P_RBRACKET,
+                                      _("expected “]” after the array size, found %s"));
 }
 
 static gboolean
@@ -1032,8 +1068,8 @@ parse_declarator (Parser         *p,
             }
           else if (is_attribute_keyword (token))
             return shmlens_parser_fail (p, shmlens_token_location (token), SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
-                                        "attributes after “*” are not supported; put them after "
-                                        "the declarator");
+                                        _("attributes after “*” are not supported; put them after "
+                                          "the declarator"));
           else
             break;
         }
@@ -1055,7 +1091,9 @@ parse_declarator (Parser         *p,
     {
       shmlens_parser_advance (p);
       if (!parse_declarator (p, mode, &inner) ||
-          !shmlens_parser_expect_punct (p, P_RPAREN, "to close the parenthesized declarator"))
+          !shmlens_parser_expect_punct (p, P_RPAREN,
+                                        _("expected “)” to close the parenthesized declarator, "
+                                          "found %s")))
         return FALSE;
       d->has_name = inner.has_name;
       d->name = inner.name;
@@ -1066,7 +1104,7 @@ parse_declarator (Parser         *p,
       const Token *token = shmlens_parser_peek (p, 0);
 
       if (token->kind != TOKEN_IDENTIFIER)
-        return shmlens_parser_expected (p, "a name in the declaration");
+        return shmlens_parser_expected (p, _("expected a name in the declaration, found %s"));
       d->has_name = TRUE;
       d->name = *token;
       d->where = shmlens_token_location (token);
@@ -1165,37 +1203,45 @@ apply_declarator (Parser       *p,
             if (resolved->kind == SHMLENS_TYPE_KIND_FUNCTION)
               {
                 shmlens_parser_fail (p, d->where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                     "“%s” is declared as an array of functions", name);
+                                     _("“%s” is declared as an array of functions"), name);
                 return NULL;
               }
             if (!shmlens_type_is_complete (type))
               {
                 shmlens_parser_fail (p, d->where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                     "array “%s” has the incomplete element type “%s”",
+                                     _("array “%s” has the incomplete element type “%s”"),
                                      name, shmlens_type_get_name (type));
                 return NULL;
               }
             if (size % align != 0)
               {
                 shmlens_parser_fail (p, d->where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                     "the alignment of the elements of array “%s” (%u) is "
-                                     "greater than their size (%" G_GUINT64_FORMAT ")",
-                                     name, align, size);
+                                     /* Translators: the array's name, the alignment of its
+                                      * elements and their size, both in bytes */
+                                     _("the alignment of the elements of array “%s” (%u) is "
+                                       "greater than their size (%llu)"),
+                                     name, align, (unsigned long long) size);
                 return NULL;
               }
             if (!op->flexible && size != 0 && op->count > SHMLENS_LAYOUT_MAX_SIZE / size)
               {
                 shmlens_parser_fail (p, op->where, SHMLENS_LAYOUT_ERROR_TOO_LARGE,
-                                     "array “%s” is larger than Shmlens lays out (2^60 bytes)",
+                                     _("array “%s” is larger than Shmlens lays out (2^60 bytes)"),
                                      name);
                 return NULL;
               }
             if (shmlens_type_depth (type) >= SHMLENS_LAYOUT_MAX_TYPE_DEPTH)
               {
                 shmlens_parser_fail (p, d->where, SHMLENS_LAYOUT_ERROR_TOO_LARGE,
-                                     "array “%s” is nested too deeply (more than %d levels "
-                                     "of arrays, structs and unions)", name,
-                                     SHMLENS_LAYOUT_MAX_TYPE_DEPTH);
+                                     /* Translators: the array's name, and the deepest
+                                      * nesting there may be */
+                                     g_dngettext (GETTEXT_PACKAGE, "array “%s” is nested too "
+                                                                   "deeply (more than %d level of "
+                                                                   "arrays, structs and unions)",
+                                                  "array “%s” is nested too deeply (more than %d "
+                                                  "levels of arrays, structs and unions)",
+                                                  SHMLENS_LAYOUT_MAX_TYPE_DEPTH),
+                                     name, SHMLENS_LAYOUT_MAX_TYPE_DEPTH);
                 return NULL;
               }
             type = shmlens_type_new_array (p->layout, type, op->count, op->flexible);
@@ -1229,10 +1275,11 @@ shmlens_parser_type_name (Parser *p)
         {
           g_autofree char *name = shmlens_token_describe (token);
           shmlens_parser_fail (p, shmlens_token_location (token), SHMLENS_LAYOUT_ERROR_UNKNOWN_TYPE,
-                               "unknown type name %s", name);
+                               /* Translators: a name, in quotation marks */
+                               _("unknown type name %s"), name);
         }
       else
-        shmlens_parser_expected (p, "a type name");
+        shmlens_parser_expected (p, _("expected a type name, found %s"));
       return NULL;
     }
   if (!parse_declarator (p, DECLARATOR_ABSTRACT, &d))
@@ -1253,13 +1300,16 @@ parse_static_assert (Parser *p)
   Const value;
 
   shmlens_parser_advance (p);
-  if (!shmlens_parser_expect_punct (p, P_LPAREN, "after “_Static_assert”") ||
+  if (!shmlens_parser_expect_punct (p, P_LPAREN,
+                                    _("expected “(” after “_Static_assert”, found %s")) ||
       !shmlens_expr_parse (p, &value))
     return FALSE;
   if (shmlens_parser_accept_punct (p, P_COMMA))
     {
       if (shmlens_parser_peek (p, 0)->kind != TOKEN_STRING)
-        return shmlens_parser_expected (p, "a string after the condition of “_Static_assert”");
+        return shmlens_parser_expected (p,
+                                        _("expected a string after the condition of "
+                                          "“_Static_assert”, found %s"));
       while (shmlens_parser_peek (p, 0)->kind == TOKEN_STRING)
         {
           const Token *token = shmlens_parser_peek (p, 0);
@@ -1271,13 +1321,19 @@ parse_static_assert (Parser *p)
           shmlens_parser_advance (p);
         }
     }
-  if (!shmlens_parser_expect_punct (p, P_RPAREN, "to close “_Static_assert (”") ||
-      !shmlens_parser_expect_punct (p, P_SEMICOLON, "after “_Static_assert (…)”"))
+  if (!shmlens_parser_expect_punct (p, P_RPAREN,
+                                    _("expected “)” to close “_Static_assert (”, found %s")) ||
+      !shmlens_parser_expect_punct (p, P_SEMICOLON,
+                                    _("expected “;” after “_Static_assert (…)”, found %s")))
     return FALSE;
+  if (value.bits == 0 && message->len == 0)
+    return shmlens_parser_fail (p, shmlens_token_location (&keyword), SHMLENS_LAYOUT_ERROR_INVALID,
+                                _("static assertion failed"));
   if (value.bits == 0)
     return shmlens_parser_fail (p, shmlens_token_location (&keyword), SHMLENS_LAYOUT_ERROR_INVALID,
-                                "static assertion failed%s%s", message->len > 0 ? ": " : "",
-                                message->str);
+                                /* Translators: %s is the message the header's
+                                 * _Static_assert gives, as it is written */
+                                _("static assertion failed: %s"), message->str);
   return TRUE;
 }
 
@@ -1298,7 +1354,8 @@ check_duplicates (Parser      *p,
     {
       if (g_hash_table_contains (seen, member->name))
         return shmlens_parser_fail (p, member->where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                    "duplicate member “%s” in “%s”", member->name,
+                                    /* Translators: the member's name, and the struct or union */
+                                    _("duplicate member “%s” in “%s”"), member->name,
                                     shmlens_type_get_name (record));
       g_hash_table_add (seen, (gpointer) member->name);
       return TRUE;
@@ -1326,7 +1383,7 @@ check_member (Parser      *p,
 
   if (resolved->kind == SHMLENS_TYPE_KIND_FUNCTION)
     return shmlens_parser_fail (p, member->where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                "member “%s” is declared as a function", name);
+                                _("member “%s” is declared as a function"), name);
 
   if (member->is_bitfield)
     {
@@ -1335,39 +1392,64 @@ check_member (Parser      *p,
       if (resolved->kind != SHMLENS_TYPE_KIND_INTEGER && resolved->kind != SHMLENS_TYPE_KIND_BOOL &&
           resolved->kind != SHMLENS_TYPE_KIND_ENUM)
         return shmlens_parser_fail (p, member->where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                    "bit-field “%s” has the invalid type “%s”", name,
+                                    _("bit-field “%s” has the invalid type “%s”"), name,
                                     shmlens_type_get_name (member->type));
       if (!resolved->complete)
         return shmlens_parser_fail (p, member->where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                    "bit-field “%s” has the incomplete type “%s”", name,
+                                    _("bit-field “%s” has the incomplete type “%s”"), name,
                                     shmlens_type_get_name (member->type));
       if (s->align_given)
         return shmlens_parser_fail (p, s->align_where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                    "“_Alignas” cannot be applied to the bit-field “%s”", name);
+                                    _("“_Alignas” cannot be applied to the bit-field “%s”"), name);
       if (member->bit_width > bits)
-        return shmlens_parser_fail (p, member->where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                    "the width of “%s” (%" G_GUINT64_FORMAT " bits) exceeds its "
-                                    "type “%s” (%u bit%s)",
-                                    name, member->bit_width, shmlens_type_get_name (member->type), bits,
-                                    bits == 1 ? "" : "s");
+        {
+          g_autofree char *width_text =
+            /* Translators: a bit-field's width, said in “the width of “%s” (%s) exceeds…” */
+            g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%llu bit",
+                                          "%llu bits", member->bit_width),
+                             (unsigned long long) member->bit_width);
+
+          return shmlens_parser_fail (p, member->where, SHMLENS_LAYOUT_ERROR_INVALID,
+                                      /* Translators: the bit-field's name, its width (“9
+                                       * bits”), its C type and the type's width in bits */
+                                      g_dngettext (GETTEXT_PACKAGE, "the width of “%s” (%s) "
+                                                                    "exceeds its type “%s” "
+                                                                    "(%u bit)",
+                                                   "the width of “%s” (%s) exceeds its type “%s” "
+                                                   "(%u bits)", bits),
+                                      name, width_text, shmlens_type_get_name (member->type),
+                                      bits);
+        }
       return TRUE;
     }
 
   if (!resolved->complete && !(resolved->kind == SHMLENS_TYPE_KIND_ARRAY && resolved->flexible))
     return shmlens_parser_fail (p, member->where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                "member “%s” has the incomplete type “%s”", name,
+                                _("member “%s” has the incomplete type “%s”"), name,
                                 shmlens_type_get_name (member->type));
 
   /* structs of structs of… may nest without nesting in the text */
   if (shmlens_type_depth (member->type) >= SHMLENS_LAYOUT_MAX_TYPE_DEPTH)
     return shmlens_parser_fail (p, member->where, SHMLENS_LAYOUT_ERROR_TOO_LARGE,
-                                "member “%s” is nested too deeply (more than %d levels of "
-                                "arrays, structs and unions)", name,
-                                SHMLENS_LAYOUT_MAX_TYPE_DEPTH);
+                                /* Translators: the member's name, and the deepest nesting
+                                 * there may be */
+                                g_dngettext (GETTEXT_PACKAGE, "member “%s” is nested too deeply "
+                                                              "(more than %d level of arrays, "
+                                                              "structs and unions)",
+                                             "member “%s” is nested too deeply (more than %d "
+                                             "levels of arrays, structs and unions)",
+                                             SHMLENS_LAYOUT_MAX_TYPE_DEPTH),
+                                name, SHMLENS_LAYOUT_MAX_TYPE_DEPTH);
 
   if (s->align_given && s->align < shmlens_type_get_alignment (member->type))
     return shmlens_parser_fail (p, s->align_where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                "“_Alignas (%u)” cannot lower the alignment of “%s” (%u bytes)",
+                                /* Translators: the alignment asked for, the member's name
+                                 * and the alignment of its type, in bytes */
+                                g_dngettext (GETTEXT_PACKAGE, "“_Alignas (%u)” cannot lower the "
+                                                              "alignment of “%s” (%u byte)",
+                                             "“_Alignas (%u)” cannot lower the alignment of “%s” "
+                                             "(%u bytes)",
+                                             shmlens_type_get_alignment (member->type)),
                                 s->align, name, shmlens_type_get_alignment (member->type));
   return TRUE;
 }
@@ -1384,10 +1466,10 @@ parse_bitfield_width (Parser     *p,
     return FALSE;
   if (shmlens_const_is_negative (&value))
     return shmlens_parser_fail (p, where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                "negative width in bit-field “%s”", name);
+                                _("negative width in bit-field “%s”"), name);
   if (value.bits == 0 && member->name != NULL)
     return shmlens_parser_fail (p, where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                "zero width for the bit-field “%s”", name);
+                                _("zero width for the bit-field “%s”"), name);
   member->is_bitfield = TRUE;
   member->bit_width = value.bits;
   return TRUE;
@@ -1413,13 +1495,14 @@ parse_member_declaration (Parser      *p,
         {
           g_autofree char *name = shmlens_token_describe (token);
           return shmlens_parser_fail (p, shmlens_token_location (token), SHMLENS_LAYOUT_ERROR_UNKNOWN_TYPE,
-                                      "unknown type name %s", name);
+                                      /* Translators: a name, in quotation marks */
+                                      _("unknown type name %s"), name);
         }
-      return shmlens_parser_expected (p, "a member declaration");
+      return shmlens_parser_expected (p, _("expected a member declaration, found %s"));
     }
   if (s.is_typedef)
     return shmlens_parser_fail (p, s.where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                "a member cannot be declared “typedef”");
+                                _("a member cannot be declared “typedef”"));
 
   if (peek_is_punct (p, 0, P_SEMICOLON))
     {
@@ -1443,7 +1526,8 @@ parse_member_declaration (Parser      *p,
     }
 
   if (!starts_declarator (p) && !peek_is_punct (p, 0, P_COLON))
-    return shmlens_parser_expect_punct (p, P_SEMICOLON, "after the member declaration");
+    return shmlens_parser_expect_punct (p, P_SEMICOLON,
+                                        _("expected “;” after the member declaration, found %s"));
 
   for (;;)
     {
@@ -1480,7 +1564,8 @@ parse_member_declaration (Parser      *p,
 
       if (shmlens_parser_accept_punct (p, P_COMMA))
         continue;
-      return shmlens_parser_expect_punct (p, P_SEMICOLON, "after the member declaration");
+      return shmlens_parser_expect_punct (p, P_SEMICOLON,
+                                          _("expected “;” after the member declaration, found %s"));
     }
 }
 
@@ -1497,8 +1582,16 @@ parse_members (Parser      *p,
 
       if (token->kind == TOKEN_EOF || token->kind == TOKEN_ERROR)
         {
-          g_autofree char *what = g_strdup_printf ("“}” to end “%s”", shmlens_type_get_name (record));
-          return shmlens_parser_expected (p, what);
+          g_autofree char *found = describe_found (p);
+
+          if (found == NULL)
+            return FALSE;
+          return shmlens_parser_fail (p, shmlens_token_location (token),
+                                      SHMLENS_LAYOUT_ERROR_SYNTAX,
+                                      /* Translators: a struct's or union's name, and what
+                                       * was found (the end of the file) */
+                                      _("expected “}” to end “%s”, found %s"),
+                                      shmlens_type_get_name (record), found);
         }
       if (shmlens_token_is_punct (token, P_SEMICOLON))
         {
@@ -1533,15 +1626,15 @@ check_flexible_members (Parser      *p,
         }
       if (record->kind == SHMLENS_TYPE_KIND_UNION)
         return shmlens_parser_fail (p, member->where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                    "flexible array member “%s” in a union", member->name);
+                                    _("flexible array member “%s” in a union"), member->name);
       if (i + 1 != members->len)
         return shmlens_parser_fail (p, member->where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                    "flexible array member “%s” is not at the end of “%s”",
+                                    _("flexible array member “%s” is not at the end of “%s”"),
                                     member->name, shmlens_type_get_name (record));
       if (named == 0)
         return shmlens_parser_fail (p, member->where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                    "flexible array member “%s” in a struct with no named "
-                                    "members", member->name);
+                                    _("flexible array member “%s” in a struct with no named "
+                                      "members"), member->name);
     }
   return TRUE;
 }
@@ -1582,12 +1675,17 @@ reference_tag (Parser          *p,
                                                           : shmlens_type_new_record (p->layout, kind, tag);
       if (type->builtin)
         shmlens_parser_fail (p, shmlens_token_location (tag_token), SHMLENS_LAYOUT_ERROR_INVALID,
-                             "“%s” conflicts with the standard “%s %s”",
+                             /* Translators: the tag written, and the standard type:
+                              * the C keyword (struct, union or enum) and its tag */
+                             _("“%s” conflicts with the standard “%s %s”"),
                              shmlens_type_get_name (probe),
                              tag_keyword (type), tag);
       else
         shmlens_parser_fail (p, shmlens_token_location (tag_token), SHMLENS_LAYOUT_ERROR_INVALID,
-                             "“%s” conflicts with “%s %s” declared at line %u",
+                             /* Translators: the tag written, and the type declared
+                              * before: the C keyword (struct, union or enum), its tag
+                              * and its line */
+                             _("“%s” conflicts with “%s %s” declared at line %u"),
                              shmlens_type_get_name (probe),
                              tag_keyword (type), tag, type->line);
       return NULL;
@@ -1628,13 +1726,18 @@ parse_record_specifier (Parser     *p,
   if (!peek_is_punct (p, 0, P_LBRACE))
     {
       if (!has_tag)
-        return shmlens_parser_expected (p, kind == SHMLENS_TYPE_KIND_STRUCT ? "a tag or “{” after “struct”"
-                                                                             : "a tag or “{” after “union”");
+        return shmlens_parser_expected (p, kind == SHMLENS_TYPE_KIND_STRUCT
+                                             ? _("expected a tag or “{” after “struct”, found %s")
+                                             : _("expected a tag or “{” after “union”, found %s"));
       if (attributes.any)
         return shmlens_parser_fail (p, attributes.where, SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
-                                    "attributes on a %s that is not being defined here are not "
-                                    "supported; put them where it is defined",
-                                    kind == SHMLENS_TYPE_KIND_STRUCT ? "struct" : "union");
+                                    kind == SHMLENS_TYPE_KIND_STRUCT
+                                      /* Translators: “struct” is the C keyword */
+                                      ? _("attributes on a struct that is not being defined here "
+                                          "are not supported; put them where it is defined")
+                                      /* Translators: “union” is the C keyword */
+                                      : _("attributes on a union that is not being defined here "
+                                          "are not supported; put them where it is defined"));
       type = reference_tag (p, kind, &tag, FALSE);
       return type != NULL && set_type (p, s, type, shmlens_token_location (&keyword));
     }
@@ -1647,11 +1750,11 @@ parse_record_specifier (Parser     *p,
         return FALSE;
       if (type->complete)
         return shmlens_parser_fail (p, shmlens_token_location (&tag), SHMLENS_LAYOUT_ERROR_INVALID,
-                                    "redefinition of “%s” (defined at line %u)",
+                                    _("redefinition of “%s” (defined at line %u)"),
                                     shmlens_type_get_name (type), type->line);
       if (type->defining)
         return shmlens_parser_fail (p, shmlens_token_location (&tag), SHMLENS_LAYOUT_ERROR_INVALID,
-                                    "nested redefinition of “%s”", shmlens_type_get_name (type));
+                                    _("nested redefinition of “%s”"), shmlens_type_get_name (type));
       type->line = tag.line;
       type->column = tag.column;
     }
@@ -1753,14 +1856,16 @@ parse_enumerators (Parser      *p,
       g_autofree char *text = NULL;
 
       if (name.kind != TOKEN_IDENTIFIER)
-        return shmlens_parser_expected (p, first ? "an enumerator name" : "an enumerator name or “}”");
+        return shmlens_parser_expected (p, first ? _("expected an enumerator name, found %s")
+                                                 : _("expected an enumerator name or “}”, found "
+                                                     "%s"));
       text = shmlens_token_dup_text (&name);
       if (g_hash_table_contains (p->enumerators, text))
         return shmlens_parser_fail (p, shmlens_token_location (&name), SHMLENS_LAYOUT_ERROR_INVALID,
-                                    "redeclaration of the enumerator “%s”", text);
+                                    _("redeclaration of the enumerator “%s”"), text);
       if (lookup_typedef (p, &name) != NULL)
         return shmlens_parser_fail (p, shmlens_token_location (&name), SHMLENS_LAYOUT_ERROR_INVALID,
-                                    "“%s” is already declared as a type", text);
+                                    _("“%s” is already declared as a type"), text);
       shmlens_parser_advance (p);
       if (!parse_attributes (p, &attributes))
         return FALSE;
@@ -1780,7 +1885,8 @@ parse_enumerators (Parser      *p,
         {
           if (!previous.negative && previous.value == G_MAXUINT64)
             return shmlens_parser_fail (p, shmlens_token_location (&name), SHMLENS_LAYOUT_ERROR_INVALID,
-                                        "overflow in the values of “%s” at “%s”",
+                                        /* Translators: an enum's name, and the enumerator */
+                                        _("overflow in the values of “%s” at “%s”"),
                                         shmlens_type_get_name (type), text);
           e.value = previous.value + 1;
           e.negative = previous.negative && e.value != 0;
@@ -1804,7 +1910,7 @@ parse_enumerators (Parser      *p,
         }
       if (shmlens_parser_accept_punct (p, P_RBRACE))
         return TRUE;
-      return shmlens_parser_expected (p, "“,” or “}” after the enumerator");
+      return shmlens_parser_expected (p, _("expected “,” or “}” after the enumerator, found %s"));
     }
 }
 
@@ -1830,11 +1936,11 @@ parse_enum_specifier (Parser     *p,
   if (!peek_is_punct (p, 0, P_LBRACE))
     {
       if (!has_tag)
-        return shmlens_parser_expected (p, "a tag or “{” after “enum”");
+        return shmlens_parser_expected (p, _("expected a tag or “{” after “enum”, found %s"));
       if (attributes.any)
         return shmlens_parser_fail (p, attributes.where, SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
-                                    "attributes on an enum that is not being defined here are "
-                                    "not supported; put them where it is defined");
+                                    _("attributes on an enum that is not being defined here are "
+                                      "not supported; put them where it is defined"));
       type = reference_tag (p, SHMLENS_TYPE_KIND_ENUM, &tag, FALSE);
       return type != NULL && set_type (p, s, type, shmlens_token_location (&keyword));
     }
@@ -1846,7 +1952,7 @@ parse_enum_specifier (Parser     *p,
         return FALSE;
       if (type->complete)
         return shmlens_parser_fail (p, shmlens_token_location (&tag), SHMLENS_LAYOUT_ERROR_INVALID,
-                                    "redefinition of “%s” (defined at line %u)",
+                                    _("redefinition of “%s” (defined at line %u)"),
                                     shmlens_type_get_name (type), type->line);
       type->line = tag.line;
       type->column = tag.column;
@@ -1868,7 +1974,7 @@ parse_enum_specifier (Parser     *p,
     {
       g_array_unref (enumerators);
       return shmlens_parser_fail (p, attributes.where, SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
-                                  "the attribute “aligned” on an enum is not supported");
+                                  _("the attribute “aligned” on an enum is not supported"));
     }
   type->packed = attributes.packed;
   if (!shmlens_abi_layout_enum (type, enumerators, shmlens_token_location (has_tag ? &tag : &keyword),
@@ -1897,15 +2003,15 @@ declare_typedef (Parser      *p,
 
   if (s->align_given)
     return shmlens_parser_fail (p, s->align_where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                "“_Alignas” cannot be used in the typedef “%s”", name);
+                                _("“_Alignas” cannot be used in the typedef “%s”"), name);
   if (s->attributes.packed || d->attributes.packed)
     return shmlens_parser_fail (p, s->attributes.packed ? s->attributes.where : d->attributes.where,
                                 SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
-                                "“packed” on the typedef “%s” is ignored by gcc; put it after "
-                                "the closing brace of the struct or union", name);
+                                _("“packed” on the typedef “%s” is ignored by gcc; put it after "
+                                  "the closing brace of the struct or union"), name);
   if (p->enumerators != NULL && g_hash_table_contains (p->enumerators, name))
     return shmlens_parser_fail (p, d->where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                "“%s” is already declared as an enumerator", name);
+                                _("“%s” is already declared as an enumerator"), name);
 
   existing = g_hash_table_lookup (table, name);
   if (existing != NULL)
@@ -1921,11 +2027,17 @@ declare_typedef (Parser      *p,
 
           if (g_str_equal (here, there))
             return shmlens_parser_fail (p, d->where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                        "conflicting types for “%s”: the “%s” here is a "
-                                        "different type from the “%s” at line %u", name,
+                                        /* Translators: the typedef's name, then the C type
+                                         * given here and the one given before (both spelled
+                                         * the same), and the line of that one */
+                                        _("conflicting types for “%s”: the “%s” here is a "
+                                          "different type from the “%s” at line %u"), name,
                                         here, there, existing->line);
           return shmlens_parser_fail (p, d->where, SHMLENS_LAYOUT_ERROR_INVALID,
-                                      "conflicting types for “%s”: “%s” here, “%s” at line %u",
+                                      /* Translators: the typedef's name, then the C type
+                                       * given here and the one given before, and the line
+                                       * of that one */
+                                      _("conflicting types for “%s”: “%s” here, “%s” at line %u"),
                                       name, here, there, existing->line);
         }
 
@@ -2033,7 +2145,8 @@ skip_function_declaration (Parser *p)
         }
       if (token->kind == TOKEN_EOF || token->kind == TOKEN_ERROR ||
           shmlens_token_is_punct (token, P_RBRACE))
-        return shmlens_parser_expected (p, "“;” after the function declaration");
+        return shmlens_parser_expected (p,
+                                        _("expected “;” after the function declaration, found %s"));
       shmlens_parser_advance (p);
     }
 }
@@ -2050,7 +2163,7 @@ skip_initializer (Parser *p)
         return TRUE;
       if (token->kind == TOKEN_EOF || token->kind == TOKEN_ERROR ||
           shmlens_token_is_punct (token, P_RBRACE) || shmlens_token_is_punct (token, P_RPAREN))
-        return shmlens_parser_expected (p, "“;” after the initializer");
+        return shmlens_parser_expected (p, _("expected “;” after the initializer, found %s"));
       if (shmlens_token_is_punct (token, P_LPAREN) || shmlens_token_is_punct (token, P_LBRACE) ||
           shmlens_token_is_punct (token, P_LBRACKET))
         {
@@ -2075,7 +2188,8 @@ parse_external_declaration (Parser *p)
     {
       if (!skip_asm_label (p))
         return FALSE;
-      return shmlens_parser_expect_punct (p, P_SEMICOLON, "after “asm (…)”");
+      return shmlens_parser_expect_punct (p, P_SEMICOLON,
+                                          _("expected “;” after “asm (…)”, found %s"));
     }
   if (looks_like_unknown_function (p))
     return skip_function_declaration (p);
@@ -2090,14 +2204,16 @@ parse_external_declaration (Parser *p)
         {
           g_autofree char *name = shmlens_token_describe (token);
           return shmlens_parser_fail (p, shmlens_token_location (token), SHMLENS_LAYOUT_ERROR_UNKNOWN_TYPE,
-                                      "unknown type name %s", name);
+                                      /* Translators: a name, in quotation marks */
+                                      _("unknown type name %s"), name);
         }
-      return shmlens_parser_expected (p, "a declaration");
+      return shmlens_parser_expected (p, _("expected a declaration, found %s"));
     }
   if (shmlens_parser_accept_punct (p, P_SEMICOLON))
     return TRUE;  /* struct s { … }; enum e { … }; struct s; */
   if (!starts_declarator (p))
-    return shmlens_parser_expect_punct (p, P_SEMICOLON, "after the declaration");
+    return shmlens_parser_expect_punct (p, P_SEMICOLON,
+                                        _("expected “;” after the declaration, found %s"));
 
   for (gboolean first = TRUE;; first = FALSE)
     {
@@ -2124,7 +2240,8 @@ parse_external_declaration (Parser *p)
 
       if (shmlens_parser_accept_punct (p, P_COMMA))
         continue;
-      return shmlens_parser_expect_punct (p, P_SEMICOLON, "after the declaration");
+      return shmlens_parser_expect_punct (p, P_SEMICOLON,
+                                          _("expected “;” after the declaration, found %s"));
     }
 }
 

@@ -12,6 +12,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "shmlens-escape.h"
 #include "shmlens-layout-private.h"
 
@@ -42,13 +44,22 @@ typedef struct
   gboolean seen_else;
 } Conditional;
 
+/* What running out of an expander's tokens is, for "expected “)” before …" */
+typedef enum
+{
+  END_OF_FILE,
+  END_OF_LINE,
+  END_OF_ARGUMENT,
+} ExpanderEnd;
+
 typedef struct
 {
   Preproc *pp;
   GArray *base;            /* NULL: the file, through its directives */
   guint base_pos;
   GPtrArray *contexts;     /* Context */
-  char *end;               /* what running out of tokens is: "the end of the line" */
+  ExpanderEnd end;         /* what running out of tokens is */
+  char *argument_of;       /* END_OF_ARGUMENT: the macro's name, as messages quote it */
 } Expander;
 
 struct _Preproc
@@ -315,25 +326,28 @@ static gboolean file_next (Preproc *pp, Token *token, GError **error);
 static gboolean expand_next (Expander *ex, Token *token, GError **error);
 static gboolean evaluate_operator (Expander *ex, Token *token, GError **error);
 
-/* Takes @end: what running out of @base's tokens is, for messages. */
+/* @end: what running out of @base's tokens is, for messages; takes @argument_of,
+ * the macro's name for END_OF_ARGUMENT. */
 static void
-expander_init (Expander *ex,
-               Preproc  *pp,
-               GArray   *base,
-               char     *end)
+expander_init (Expander    *ex,
+               Preproc     *pp,
+               GArray      *base,
+               ExpanderEnd  end,
+               char        *argument_of)
 {
   ex->pp = pp;
   ex->base = base;
   ex->base_pos = 0;
   ex->contexts = g_ptr_array_new_with_free_func (context_free);
   ex->end = end;
+  ex->argument_of = argument_of;
 }
 
 static void
 expander_clear (Expander *ex)
 {
   g_clear_pointer (&ex->contexts, g_ptr_array_unref);
-  g_clear_pointer (&ex->end, g_free);
+  g_clear_pointer (&ex->argument_of, g_free);
 }
 
 static gboolean
@@ -399,7 +413,7 @@ charge (Preproc     *pp,
     {
       g_autofree char *text = shmlens_token_describe (name);
       return fail (error, name, SHMLENS_LAYOUT_ERROR_TOO_LARGE,
-                   "the expansion of macro %s is too large (more than %u tokens in all)",
+                   _("the expansion of macro %s is too large (more than %u tokens in all)"),
                    text, EXPANSION_BUDGET);
     }
   pp->budget -= n_tokens;
@@ -422,7 +436,7 @@ expand_argument (Preproc     *pp,
     {
       g_autofree char *text = shmlens_token_describe (name);
       fail (error, name, SHMLENS_LAYOUT_ERROR_TOO_LARGE,
-            "macro invocations nested too deeply in the arguments of %s", text);
+            _("macro invocations nested too deeply in the arguments of %s"), text);
       return NULL;
     }
 
@@ -436,7 +450,7 @@ expand_argument (Preproc     *pp,
   {
     g_autofree char *text = shmlens_token_describe (name);
 
-    expander_init (&ex, pp, argument, g_strdup_printf ("the end of an argument of %s", text));
+    expander_init (&ex, pp, argument, END_OF_ARGUMENT, g_strdup (text));
   }
   for (;;)
     {
@@ -481,9 +495,22 @@ collect_arguments (Expander    *ex,
       if (token.kind == TOKEN_EOF)
         {
           g_autofree char *text = shmlens_token_describe (name);
+
+          if (ex->end == END_OF_FILE)
+            return fail (error, name, SHMLENS_LAYOUT_ERROR_SYNTAX,
+                         /* Translators: %s is the macro's name, in quotation marks */
+                         _("unterminated argument list invoking macro %s: expected “)” before "
+                           "the end of the file"), text);
+          if (ex->end == END_OF_LINE)
+            return fail (error, name, SHMLENS_LAYOUT_ERROR_SYNTAX,
+                         /* Translators: %s is the macro's name, in quotation marks */
+                         _("unterminated argument list invoking macro %s: expected “)” before "
+                           "the end of the line"), text);
           return fail (error, name, SHMLENS_LAYOUT_ERROR_SYNTAX,
-                       "unterminated argument list invoking macro %s: expected “)” before "
-                       "%s", text, ex->end);
+                       /* Translators: the macro invoked, and the macro in an argument of
+                        * which it is invoked, both in quotation marks */
+                       _("unterminated argument list invoking macro %s: expected “)” before "
+                         "the end of an argument of %s"), text, ex->argument_of);
         }
       if (shmlens_token_is_punct (&token, P_LPAREN))
         depth++;
@@ -512,10 +539,18 @@ collect_arguments (Expander    *ex,
   if (arguments->len != macro->params->len)
     {
       g_autofree char *text = shmlens_token_describe (name);
+      g_autofree char *takes =
+        /* Translators: how many arguments a macro takes, said in “macro %s takes %s,
+         * but %u were given” */
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u argument",
+                                      "%u arguments", macro->params->len), macro->params->len);
+
       return fail (error, name, SHMLENS_LAYOUT_ERROR_SYNTAX,
-                   "macro %s takes %u argument%s, but %u %s given", text,
-                   macro->params->len, macro->params->len == 1 ? "" : "s",
-                   arguments->len, arguments->len == 1 ? "was" : "were");
+                   /* Translators: the macro's name in quotation marks, how many arguments
+                    * it takes (“2 arguments”) and how many were given */
+                   g_dngettext (GETTEXT_PACKAGE, "macro %s takes %s, but %u was given",
+                                "macro %s takes %s, but %u were given", arguments->len),
+                   text, takes, arguments->len);
     }
   return TRUE;
 }
@@ -626,8 +661,8 @@ expand_next (Expander *ex,
         return evaluate_operator (ex, token, error);
       if (shmlens_token_is (token, "_Pragma"))
         return fail (error, token, SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
-                     "the “_Pragma” operator is not supported; write “#pragma” on a line "
-                     "of its own");
+                     _("the “_Pragma” operator is not supported; write “#pragma” on a line "
+                       "of its own"));
       macro = lookup_macro (ex->pp, token);
       if (macro == NULL || macro->disabled)
         return TRUE;
@@ -673,27 +708,42 @@ line_token (Line *line,
   return &line->tokens[MIN (i, line->n)];
 }
 
+/* What stands at @i in @line, for "expected …, found %s", and where: a token, or
+ * the end of the line. */
+static char *
+line_found (Line     *line,
+            guint     i,
+            Location *where)
+{
+  if (i < line->n)
+    {
+      *where = shmlens_token_location (&line->tokens[i]);
+      return shmlens_token_describe (&line->tokens[i]);
+    }
+  /* just past the last token of the line as written, even when the tokens read were
+   * a macro's, from its #define */
+  *where = line->end;
+  /* Translators: what was found in a preprocessor line in place of a token, in
+   * “expected …, found %s” */
+  return g_strdup (_("the end of the line"));
+}
+
+/* @message: translated, a whole sentence whose one %s says what stands at @i
+ * instead: "expected a macro name after “#define”, found %s". Not a literal here, so
+ * not checked at compile time (msgfmt --check checks the translations). */
 static gboolean
 end_of_line_error (GError     **error,
                    Line        *line,
                    guint        i,
-                   const char  *expected)
+                   const char  *message)
 {
-  g_autofree char *found = NULL;
+  Location where;
+  g_autofree char *found = line_found (line, i, &where);
 
-  if (i < line->n)
-    {
-      found = shmlens_token_describe (&line->tokens[i]);
-      shmlens_layout_set_error (error, shmlens_token_location (&line->tokens[i]),
-                                SHMLENS_LAYOUT_ERROR_SYNTAX, "expected %s, found %s",
-                                expected, found);
-      return FALSE;
-    }
-
-  /* just past the last token of the line as written, even when the tokens read were
-   * a macro's, from its #define */
-  shmlens_layout_set_error (error, line->end, SHMLENS_LAYOUT_ERROR_SYNTAX,
-                            "expected %s, found the end of the line", expected);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  shmlens_layout_set_error (error, where, SHMLENS_LAYOUT_ERROR_SYNTAX, message, found);
+#pragma GCC diagnostic pop
   return FALSE;
 }
 
@@ -754,36 +804,44 @@ directive_include (Preproc  *pp,
     {
       /* <stdint.h without its ">" */
       g_autoptr(GString) written = g_string_new (NULL);
-      g_autofree char *expected = NULL;
       g_autofree char *quoted = NULL;
+      g_autofree char *found = NULL;
+      Location where;
 
       for (guint j = 0; j < line->n; j++)
         g_string_append_len (written, line->tokens[j].text, line->tokens[j].length);
       quoted = shmlens_escape (written->str, written->len);
-      expected = g_strdup_printf ("“>” to close the header name “%s”", quoted);
-      return end_of_line_error (error, line, line->n, expected);
+      found = line_found (line, line->n, &where);
+      shmlens_layout_set_error (error, where, SHMLENS_LAYOUT_ERROR_SYNTAX,
+                                /* Translators: the header name as written, and what was
+                                 * found (the end of the line) */
+                                _("expected “>” to close the header name “%s”, found %s"),
+                                quoted, found);
+      return FALSE;
     }
   if (name == NULL && line->n > 0 && line->tokens[0].kind == TOKEN_INVALID &&
       line->tokens[0].text[0] == '"')
     {
       g_autofree char *found = shmlens_token_describe (&line->tokens[0]);
       return fail (error, &line->tokens[0], SHMLENS_LAYOUT_ERROR_SYNTAX,
-                   "missing the closing \" of the header name %s", found);
+                   _("missing the closing \" of the header name %s"), found);
     }
   if (name == NULL)
-    return end_of_line_error (error, line, 0, "a header name, “FILE” or <FILE>, after “#include”");
+    /* Translators: FILE is a placeholder for a file name; the C tokens stay */
+    return end_of_line_error (error, line, 0, _("expected a header name, “FILE” or <FILE>, after "
+                                                "“#include”, found %s"));
   if (shmlens_preproc_header_known (name, system))
     return TRUE;
   /* the name is the header's text: a file name may hold anything */
   escaped = shmlens_escape (name, -1);
   if (system)
     return fail (error, &line->tokens[0], SHMLENS_LAYOUT_ERROR_INCLUDE,
-                 "cannot include <%s>: Shmlens knows the standard C headers, <sys/types.h>, "
-                 "<time.h>, <pthread.h> and <semaphore.h> without reading them, and reads no "
-                 "other header; declare what this file needs from <%s> in it", escaped, escaped);
+                 _("cannot include <%s>: Shmlens knows the standard C headers, <sys/types.h>, "
+                   "<time.h>, <pthread.h> and <semaphore.h> without reading them, and reads no "
+                   "other header; declare what this file needs from <%s> in it"), escaped, escaped);
   return fail (error, &line->tokens[0], SHMLENS_LAYOUT_ERROR_INCLUDE,
-               "cannot include “%s”: Shmlens reads one header by itself; paste the "
-               "declarations this file needs from “%s” into it", escaped, escaped);
+               _("cannot include “%s”: Shmlens reads one header by itself; paste the "
+                 "declarations this file needs from “%s” into it"), escaped, escaped);
 }
 
 static gboolean
@@ -799,13 +857,13 @@ directive_define (Preproc  *pp,
   guint i = 1;
 
   if (line->n == 0 || line->tokens[0].kind != TOKEN_IDENTIFIER)
-    return end_of_line_error (error, line, 0, "a macro name after “#define”");
+    return end_of_line_error (error, line, 0, _("expected a macro name after “#define”, found %s"));
   name = &line->tokens[0];
   quoted = shmlens_token_describe (name);
   if (shmlens_token_is (name, "defined") || shmlens_token_is (name, "__has_include") ||
       shmlens_token_is (name, "__has_attribute"))
     return fail (error, name, SHMLENS_LAYOUT_ERROR_INVALID,
-                 "%s cannot be used as a macro name", quoted);
+                 _("%s cannot be used as a macro name"), quoted);
 
   /* "(" right after the name, without a space, makes a function-like macro */
   if (line_is_punct (line, 1, P_LPAREN) && !(line->tokens[1].flags & TOKEN_FLAG_SPACE))
@@ -822,19 +880,24 @@ directive_define (Preproc  *pp,
 
             if (line_is_punct (line, i, P_ELLIPSIS))
               return fail (error, param, SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
-                           "variadic macros are not supported (in macro %s)", quoted);
+                           _("variadic macros are not supported (in macro %s)"), quoted);
             if (i >= line->n || param->kind != TOKEN_IDENTIFIER)
               {
-                g_autofree char *expected = g_strdup_printf ("a parameter name in the "
-                                                             "parameter list of macro %s",
-                                                             quoted);
-                return end_of_line_error (error, line, i, expected);
+                Location where;
+                g_autofree char *found = line_found (line, i, &where);
+
+                shmlens_layout_set_error (error, where, SHMLENS_LAYOUT_ERROR_SYNTAX,
+                                          /* Translators: the macro's name and what was
+                                           * found instead, both in quotation marks */
+                                          _("expected a parameter name in the parameter list "
+                                            "of macro %s, found %s"), quoted, found);
+                return FALSE;
               }
             param_name = shmlens_token_dup_text (param);
             for (guint j = 0; j < params->len; j++)
               if (g_str_equal (g_ptr_array_index (params, j), param_name))
                 return fail (error, param, SHMLENS_LAYOUT_ERROR_INVALID,
-                             "duplicate parameter “%s” in macro %s", param_name, quoted);
+                             _("duplicate parameter “%s” in macro %s"), param_name, quoted);
             g_ptr_array_add (params, g_steal_pointer (&param_name));
             i++;
             if (line_is_punct (line, i, P_RPAREN))
@@ -844,9 +907,15 @@ directive_define (Preproc  *pp,
               }
             if (!line_is_punct (line, i, P_COMMA))
               {
-                g_autofree char *expected = g_strdup_printf ("“,” or “)” in the parameter "
-                                                             "list of macro %s", quoted);
-                return end_of_line_error (error, line, i, expected);
+                Location where;
+                g_autofree char *found = line_found (line, i, &where);
+
+                shmlens_layout_set_error (error, where, SHMLENS_LAYOUT_ERROR_SYNTAX,
+                                          /* Translators: the macro's name and what was
+                                           * found instead, both in quotation marks */
+                                          _("expected “,” or “)” in the parameter list of "
+                                            "macro %s, found %s"), quoted, found);
+                return FALSE;
               }
             i++;
           }
@@ -859,11 +928,11 @@ directive_define (Preproc  *pp,
 
       if (shmlens_token_is_punct (&token, P_HASHHASH))
         return fail (error, &line->tokens[i], SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
-                     "the “##” operator (token pasting) is not supported (in macro %s)",
+                     _("the “##” operator (token pasting) is not supported (in macro %s)"),
                      quoted);
       if (params != NULL && shmlens_token_is_punct (&token, P_HASH))
         return fail (error, &line->tokens[i], SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
-                     "the “#” operator (stringizing) is not supported (in macro %s)",
+                     _("the “#” operator (stringizing) is not supported (in macro %s)"),
                      quoted);
       token.flags &= ~TOKEN_FLAG_BOL;
       g_array_append_val (body, token);
@@ -889,7 +958,7 @@ directive_undef (Preproc  *pp,
   g_autofree char *name = NULL;
 
   if (line->n == 0 || line->tokens[0].kind != TOKEN_IDENTIFIER)
-    return end_of_line_error (error, line, 0, "a macro name after “#undef”");
+    return end_of_line_error (error, line, 0, _("expected a macro name after “#undef”, found %s"));
   name = shmlens_token_dup_text (&line->tokens[0]);
   g_hash_table_remove (pp->macros, name);
   return TRUE;
@@ -963,9 +1032,12 @@ evaluate_operator (Expander  *ex,
       const Token *name = line_token (&line, j);
 
       if (j >= line.n || name->kind != TOKEN_IDENTIFIER)
-        return end_of_line_error (error, &line, j, "a macro name after “defined”");
+        return end_of_line_error (error, &line, j,
+                                  _("expected a macro name after “defined”, found %s"));
       if (paren && !line_is_punct (&line, j + 1, P_RPAREN))
-        return end_of_line_error (error, &line, j + 1, "“)” after “defined (NAME”");
+        return end_of_line_error (error, &line, j + 1,
+                                  /* Translators: NAME is a placeholder for a macro's name */
+                                  _("expected “)” after “defined (NAME”, found %s"));
       value = lookup_macro (ex->pp, name) != NULL || shmlens_token_is (name, "__has_include") ||
               shmlens_token_is (name, "__has_attribute");
     }
@@ -976,17 +1048,21 @@ evaluate_operator (Expander  *ex,
       guint j = 1;
 
       if (!line_is_punct (&line, 0, P_LPAREN))
-        return end_of_line_error (error, &line, 0, include ? "“(” after “__has_include”"
-                                                           : "“(” after “__has_attribute”");
+        return end_of_line_error (error, &line, 0,
+                                  include ? _("expected “(” after “__has_include”, found %s")
+                                          : _("expected “(” after “__has_attribute”, found %s"));
       if (include)
         name = header_name (&line, &j, &system);
       else if (j < line.n && line.tokens[j].kind == TOKEN_IDENTIFIER)
         name = shmlens_token_dup_text (&line.tokens[j++]);
       if (name == NULL)
-        return end_of_line_error (error, &line, j, include ? "a header name, “FILE” or <FILE>"
-                                                           : "an attribute name");
+        return end_of_line_error (error, &line, j,
+                                  /* Translators: FILE is a placeholder for a file name */
+                                  include ? _("expected a header name, “FILE” or <FILE>, "
+                                              "found %s")
+                                          : _("expected an attribute name, found %s"));
       if (!line_is_punct (&line, j, P_RPAREN))
-        return end_of_line_error (error, &line, j, "“)”");
+        return end_of_line_error (error, &line, j, _("expected “)”, found %s"));
       value = include ? shmlens_preproc_header_known (name, system)
                       : shmlens_parser_attribute_known (name);
     }
@@ -1013,7 +1089,7 @@ expand_line (Preproc  *pp,
   eof.macro = end.macro;
   eof.text = "";
   g_array_append_val (tokens, eof);
-  expander_init (&ex, pp, tokens, g_strdup ("the end of the line"));
+  expander_init (&ex, pp, tokens, END_OF_LINE, NULL);
   for (;;)
     {
       Token token;
@@ -1041,12 +1117,13 @@ evaluate_condition (Preproc   *pp,
   g_autoptr(GArray) raw = g_array_new (FALSE, FALSE, sizeof (Token));
   g_autoptr(GArray) expanded = g_array_new (FALSE, FALSE, sizeof (Token));
   Token eof = { 0 };
-  g_autofree char *name = shmlens_token_dup_text (line->directive);
-  g_autofree char *expected = g_strdup_printf ("an expression after “#%s”", name);
+  gboolean elif = shmlens_token_is (line->directive, "elif");
   gboolean ok;
 
   if (line->n == 0)
-    return end_of_line_error (error, line, 0, expected);
+    return end_of_line_error (error, line, 0,
+                              elif ? _("expected an expression after “#elif”, found %s")
+                                   : _("expected an expression after “#if”, found %s"));
   g_array_append_vals (raw, line->tokens, line->n);
   pp->in_condition = TRUE;
   ok = expand_line (pp, raw, line->end, expanded, error);
@@ -1062,9 +1139,11 @@ evaluate_condition (Preproc   *pp,
   eof.macro = line->end.macro;
   if (expanded->len == 0)
     {
-      shmlens_layout_set_error (error, line->end, SHMLENS_LAYOUT_ERROR_SYNTAX,
-                                "expected %s, found nothing after its macros were expanded",
-                                expected);
+      shmlens_layout_set_error (error, line->end, SHMLENS_LAYOUT_ERROR_SYNTAX, "%s",
+                                elif ? _("expected an expression after “#elif”, found nothing "
+                                         "after its macros were expanded")
+                                     : _("expected an expression after “#if”, found nothing "
+                                         "after its macros were expanded"));
       return FALSE;
     }
   g_array_append_val (expanded, eof);
@@ -1106,11 +1185,11 @@ directive_if (Preproc  *pp,
         }
       else
         {
-          g_autofree char *expected = g_strdup_printf ("a macro name after “%s”",
-                                                       conditional.directive);
-
           if (line->n == 0 || line->tokens[0].kind != TOKEN_IDENTIFIER)
-            return end_of_line_error (error, line, 0, expected);
+            return end_of_line_error (error, line, 0,
+                                      g_str_equal (conditional.directive, "#ifdef")
+                                        ? _("expected a macro name after “#ifdef”, found %s")
+                                        : _("expected a macro name after “#ifndef”, found %s"));
           result = lookup_macro (pp, &line->tokens[0]) != NULL;
           if (g_str_equal (conditional.directive, "#ifndef"))
             result = !result;
@@ -1133,10 +1212,10 @@ directive_else (Preproc  *pp,
 
   if (conditional == NULL)
     return fail (error, line->directive, SHMLENS_LAYOUT_ERROR_SYNTAX,
-                 "“%s” without “#if”", name);
+                 _("“%s” without “#if”"), name);
   if (conditional->seen_else)
     return fail (error, line->directive, SHMLENS_LAYOUT_ERROR_SYNTAX,
-                 "“%s” after “#else” (the “%s” is at line %u)", name,
+                 _("“%s” after “#else” (the “%s” is at line %u)"), name,
                  conditional->directive, conditional->where.line);
 
   if (!is_elif)
@@ -1166,16 +1245,17 @@ directive_endif (Preproc  *pp,
                  GError  **error)
 {
   if (pp->conditionals->len == 0)
-    return fail (error, line->directive, SHMLENS_LAYOUT_ERROR_SYNTAX, "“#endif” without “#if”");
+    return fail (error, line->directive, SHMLENS_LAYOUT_ERROR_SYNTAX, _("“#endif” without “#if”"));
   g_array_set_size (pp->conditionals, pp->conditionals->len - 1);
   return TRUE;
 }
 
-/* @expected: what may stand there, for the message when no number does */
+/* @message: for when no number stands there: translated, with one %s for what does,
+ * as end_of_line_error() takes it */
 static gboolean
 parse_pack_number (Line        *line,
                    guint        i,
-                   const char  *expected,
+                   const char  *message,
                    guint       *value,
                    GError     **error)
 {
@@ -1185,14 +1265,14 @@ parse_pack_number (Line        *line,
   char *end;
 
   if (i >= line->n || token->kind != TOKEN_NUMBER)
-    return end_of_line_error (error, line, i, expected);
+    return end_of_line_error (error, line, i, message);
   text = shmlens_token_dup_text (token);
   number = g_ascii_strtoull (text, &end, 0);
   if (*end != '\0' || !(number == 1 || number == 2 || number == 4 || number == 8 || number == 16))
     {
       g_autofree char *found = shmlens_token_describe (token);
       return fail (error, token, SHMLENS_LAYOUT_ERROR_INVALID,
-                   "the alignment in “#pragma pack” must be 1, 2, 4, 8 or 16, not %s", found);
+                   _("the alignment in “#pragma pack” must be 1, 2, 4, 8 or 16, not %s"), found);
     }
   *value = (guint) number;
   return TRUE;
@@ -1221,7 +1301,7 @@ directive_pragma_pack (Preproc  *pp,
   line.tokens = (Token *) (gpointer) tokens->data;
 
   if (!line_is_punct (&line, 0, P_LPAREN))
-    return end_of_line_error (error, &line, 0, "“(” after “#pragma pack”");
+    return end_of_line_error (error, &line, 0, _("expected “(” after “#pragma pack”, found %s"));
 
   pragma->kind = TOKEN_PRAGMA;
   pragma->pragma = PRAGMA_PACK_SET;
@@ -1234,8 +1314,9 @@ directive_pragma_pack (Preproc  *pp,
       i++;
       if (line_is_punct (&line, i, P_COMMA))
         {
-          if (!parse_pack_number (&line, i + 1, "an alignment after “push,” in “#pragma pack (…)”",
-                                  &pragma->pragma_value, error))
+          if (!parse_pack_number (&line, i + 1,
+                                  _("expected an alignment after “push,” in “#pragma pack "
+                                    "(…)”, found %s"), &pragma->pragma_value, error))
             return FALSE;
           i += 2;
         }
@@ -1248,15 +1329,19 @@ directive_pragma_pack (Preproc  *pp,
   else
     {
       if (!parse_pack_number (&line, i,
-                              "“push”, “pop”, an alignment or “)” in “#pragma pack (…)”",
-                              &pragma->pragma_value, error))
+                              /* Translators: push and pop are typed as they are */
+                              _("expected “push”, “pop”, an alignment or “)” in “#pragma pack "
+                                "(…)”, found %s"), &pragma->pragma_value, error))
         return FALSE;
       i++;
     }
   if (!line_is_punct (&line, i, P_RPAREN))
-    return end_of_line_error (error, &line, i, "“)” to close “#pragma pack (…)”");
+    return end_of_line_error (error, &line, i,
+                              _("expected “)” to close “#pragma pack (…)”, found %s"));
   if (i + 1 < line.n)
-    return end_of_line_error (error, &line, i + 1, "the end of the line after “#pragma pack (…)”");
+    return end_of_line_error (error, &line, i + 1,
+                              _("expected the end of the line after “#pragma pack (…)”, found "
+                                "%s"));
   return TRUE;
 }
 
@@ -1279,11 +1364,11 @@ directive_pragma (Preproc  *pp,
     }
   if (shmlens_token_is (word, "scalar_storage_order"))
     return fail (error, word, SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
-                 "“#pragma scalar_storage_order” is not supported: choose the byte order "
-                 "when the values are shown");
+                 _("“#pragma scalar_storage_order” is not supported: choose the byte order "
+                   "when the values are shown"));
   if (shmlens_token_is (word, "push_macro") || shmlens_token_is (word, "pop_macro"))
     return fail (error, word, SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
-                 "“#pragma push_macro” and “#pragma pop_macro” are not supported");
+                 _("“#pragma push_macro” and “#pragma pop_macro” are not supported"));
   /* once, GCC …, STDC …, message, weak: none changes a layout, and gcc ignores the
    * pragmas it does not know on this target (ms_struct among them) */
   return TRUE;
@@ -1303,6 +1388,7 @@ directive_error (Preproc  *pp,
 
       text = shmlens_escape (first->text, last->text + last->length - first->text);
     }
+  /* Not translated: the directive and the header's own words, as gcc shows them */
   return fail (error, line->directive, SHMLENS_LAYOUT_ERROR_INVALID, "#error%s%s",
                text != NULL ? " " : "", text != NULL ? text : "");
 }
@@ -1363,17 +1449,17 @@ directive (Preproc  *pp,
     {
       g_autofree char *text = shmlens_token_dup_text (name);
       return fail (error, name, SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
-                   "“#%s” is not supported", text);
+                   _("“#%s” is not supported"), text);
     }
   if (name->kind == TOKEN_NUMBER)
     return fail (error, name, SHMLENS_LAYOUT_ERROR_UNSUPPORTED,
-                 "line markers (“# NUMBER”) are not supported: give Shmlens the header "
-                 "itself, not the preprocessor's output");
+                 _("line markers (“# NUMBER”) are not supported: give Shmlens the header "
+                   "itself, not the preprocessor's output"));
   {
     g_autofree char *text = shmlens_token_dup_text (name);
     g_autofree char *escaped = shmlens_escape (text, -1);
     return fail (error, name, SHMLENS_LAYOUT_ERROR_SYNTAX,
-                 "invalid preprocessing directive “#%s”", escaped);
+                 _("invalid preprocessing directive “#%s”"), escaped);
   }
 }
 
@@ -1399,8 +1485,8 @@ file_next (Preproc  *pp,
           if (open != NULL)
             {
               shmlens_layout_set_error (error, open->where, SHMLENS_LAYOUT_ERROR_SYNTAX,
-                                        "unterminated “%s”: expected “#endif” before the "
-                                        "end of the file", open->directive);
+                                        _("unterminated “%s”: expected “#endif” before the "
+                                          "end of the file"), open->directive);
               return FALSE;
             }
           *token = *next;
@@ -1443,7 +1529,7 @@ shmlens_preproc_new (const char *file,
   pp->all_macros = g_ptr_array_new_with_free_func (macro_free);
   pp->conditionals = g_array_new (FALSE, FALSE, sizeof (Conditional));
   pp->budget = EXPANSION_BUDGET;
-  expander_init (&pp->main, pp, NULL, g_strdup ("the end of the file"));
+  expander_init (&pp->main, pp, NULL, END_OF_FILE, NULL);
 
   /* The built-in definitions are read as a file of their own first. */
   pp->prelude_tokens = g_array_new (FALSE, FALSE, sizeof (Token));

@@ -241,7 +241,7 @@ gboolean      shmlens_parser_fail          (Parser      *p,
                                             const char  *format,
                                             ...) G_GNUC_PRINTF (4, 5);
 gboolean      shmlens_parser_expected      (Parser      *p,
-                                            const char  *what);
+                                            const char  *message);
 const Token  *shmlens_parser_peek          (Parser      *p,
                                             guint        n);
 void          shmlens_parser_advance       (Parser      *p);
@@ -249,7 +249,7 @@ gboolean      shmlens_parser_accept_punct  (Parser      *p,
                                             Punct        punct);
 gboolean      shmlens_parser_expect_punct  (Parser      *p,
                                             Punct        punct,
-                                            const char  *context);
+                                            const char  *message);
 gboolean      shmlens_parser_enter         (Parser      *p);
 void          shmlens_parser_leave         (Parser      *p);
 gboolean      shmlens_parser_starts_type_name (Parser   *p,

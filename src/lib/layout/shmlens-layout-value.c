@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "shmlens-decode.h"
 #include "shmlens-escape.h"
 #include "shmlens-layout-private.h"
@@ -642,6 +644,8 @@ shmlens_leaf_format (const ShmlensLeaf  *leaf,
       if (append_date (out, (gint64) read_unsigned (bytes, 8, flags & SHMLENS_FORMAT_BIG_ENDIAN)))
         g_string_append_c (out, 'Z');
       else
+        /* Not translated, as no value's text is: `shmlens-cli show` prints it and its
+         * --json gives it as the value */
         g_string_append (out, "out of range");
       break;
 
@@ -972,27 +976,48 @@ shmlens_flat_layout_new (ShmlensType  *type,
   if (!shmlens_type_is_complete (type))
     {
       g_set_error (error, SHMLENS_LAYOUT_ERROR, SHMLENS_LAYOUT_ERROR_INVALID,
-                   "“%s” has no layout: it is incomplete", shmlens_type_get_name (type));
+                   /* Translators: %s is a C type's name */
+                   _("“%s” has no layout: it is incomplete"), shmlens_type_get_name (type));
       return NULL;
     }
   size = shmlens_type_get_size (type);
   if (size != 0 && (n_records > (G_MAXUINT64 - origin) / size))
     {
       g_set_error (error, SHMLENS_LAYOUT_ERROR, SHMLENS_LAYOUT_ERROR_TOO_LARGE,
-                   "%" G_GUINT64_FORMAT " records of “%s” from offset %" G_GUINT64_FORMAT
-                   " go past the largest offset", n_records, shmlens_type_get_name (type), origin);
+                   /* Translators: the records asked for, their C type and the offset they
+                    * start at */
+                   g_dngettext (GETTEXT_PACKAGE, "%llu record of “%s” from offset %llu goes past "
+                                                 "the largest offset",
+                                "%llu records of “%s” from offset %llu go past the largest offset",
+                                n_records),
+                   (unsigned long long) n_records, shmlens_type_get_name (type),
+                   (unsigned long long) origin);
       return NULL;
     }
   counted = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   total = saturating_multiply (count_leaves (type, counted), n_records);
   if (total > max_leaves)
     {
-      g_set_error (error, SHMLENS_LAYOUT_ERROR, SHMLENS_LAYOUT_ERROR_TOO_LARGE,
-                   "“%s” has %s%" G_GUINT64_FORMAT " values in %" G_GUINT64_FORMAT
-                   " record%s, more than the %" G_GSIZE_FORMAT " allowed",
-                   shmlens_type_get_name (type),
-                   total == G_MAXUINT64 ? "more than " : "", total, n_records,
-                   n_records == 1 ? "" : "s", max_leaves);
+      if (total == G_MAXUINT64)
+        g_set_error (error, SHMLENS_LAYOUT_ERROR, SHMLENS_LAYOUT_ERROR_TOO_LARGE,
+                     /* Translators: a C type's name, a number of values, the records
+                      * (which selects the plural form) and the most values allowed */
+                     g_dngettext (GETTEXT_PACKAGE, "“%s” has more than %llu values in %llu "
+                                                   "record, more than the %zu allowed",
+                                  "“%s” has more than %llu values in %llu records, more than the "
+                                  "%zu allowed", n_records),
+                     shmlens_type_get_name (type), (unsigned long long) total,
+                     (unsigned long long) n_records, max_leaves);
+      else
+        g_set_error (error, SHMLENS_LAYOUT_ERROR, SHMLENS_LAYOUT_ERROR_TOO_LARGE,
+                     /* Translators: a C type's name, its values, the records (which
+                      * selects the plural form) and the most values allowed */
+                     g_dngettext (GETTEXT_PACKAGE, "“%s” has %llu values in %llu record, more "
+                                                   "than the %zu allowed",
+                                  "“%s” has %llu values in %llu records, more than the %zu allowed",
+                                  n_records),
+                     shmlens_type_get_name (type), (unsigned long long) total,
+                     (unsigned long long) n_records, max_leaves);
       return NULL;
     }
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 
 #include "shmlens-escape.h"
 #include "shmlens-layout-private.h"
@@ -199,7 +200,8 @@ shmlens_layout_new (const char  *text,
   if (size > MAX_HEADER_SIZE)
     {
       g_set_error (error, SHMLENS_LAYOUT_ERROR, SHMLENS_LAYOUT_ERROR_TOO_LARGE,
-                   "%s is larger than %d MiB: Shmlens reads headers, not data",
+                   /* Translators: a header's file name, and the most MiB it may have */
+                   _("%s is larger than %d MiB: Shmlens reads headers, not data"),
                    layout->filename, MAX_HEADER_SIZE / (1024 * 1024));
       return NULL;
     }
@@ -249,14 +251,16 @@ shmlens_layout_new_from_file (const char  *path,
     {
       saved_errno = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot read %s: %s", escaped, g_strerror (saved_errno));
+                   /* Translators: a file, and why it cannot be read */
+                   _("Cannot read %s: %s"), escaped, g_strerror (saved_errno));
       return NULL;
     }
   if (fstat (fd, &st) == 0 && S_ISDIR (st.st_mode))
     {
       close (fd);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                   "Cannot read %s: it is a directory; name a header file", escaped);
+                   /* Translators: %s is the directory given in place of a header */
+                   _("Cannot read %s: it is a directory; name a header file"), escaped);
       return NULL;
     }
 
@@ -273,7 +277,8 @@ shmlens_layout_new_from_file (const char  *path,
             continue;
           close (fd);
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       "Cannot read %s: %s", escaped, g_strerror (saved_errno));
+                       /* Translators: a file, and why it cannot be read */
+                       _("Cannot read %s: %s"), escaped, g_strerror (saved_errno));
           return NULL;
         }
       if (n == 0)
@@ -283,7 +288,8 @@ shmlens_layout_new_from_file (const char  *path,
         {
           close (fd);
           g_set_error (error, SHMLENS_LAYOUT_ERROR, SHMLENS_LAYOUT_ERROR_TOO_LARGE,
-                       "%s is larger than %d MiB: Shmlens reads headers, not data",
+                       /* Translators: a header's file name, and the most MiB it may have */
+                       _("%s is larger than %d MiB: Shmlens reads headers, not data"),
                        escaped, MAX_HEADER_SIZE / (1024 * 1024));
           return NULL;
         }
@@ -371,7 +377,8 @@ shmlens_layout_get_default_type (ShmlensLayout  *layout,
   if (record == NULL)
     {
       g_set_error (error, SHMLENS_LAYOUT_ERROR, SHMLENS_LAYOUT_ERROR_NOT_FOUND,
-                   "%s defines no struct or union", layout->filename);
+                   /* Translators: %s is a header's file name; struct and union are C */
+                   _("%s defines no struct or union"), layout->filename);
       return NULL;
     }
   for (guint i = 0; i < layout->named->len; i++)
@@ -428,7 +435,7 @@ shmlens_layout_lookup (ShmlensLayout  *layout,
   const ShmlensTypeKind kinds[] = { SHMLENS_TYPE_KIND_STRUCT, SHMLENS_TYPE_KIND_UNION,
                                     SHMLENS_TYPE_KIND_ENUM };
   ShmlensType *type = NULL;
-  GString *message;
+  g_autoptr(GString) names = NULL;
 
   g_return_val_if_fail (layout != NULL, NULL);
   g_return_val_if_fail (name != NULL, NULL);
@@ -466,15 +473,21 @@ out:
     return type;
 
   escaped = shmlens_escape (trimmed, -1);
-  message = g_string_new (NULL);
-  g_string_append_printf (message, "%s declares no type “%s”", layout->filename, escaped);
-  if (layout->named->len > 0)
+  if (layout->named->len == 0)
     {
-      g_string_append (message, "; it declares ");
-      append_type_names (message, layout);
+      g_set_error (error, SHMLENS_LAYOUT_ERROR, SHMLENS_LAYOUT_ERROR_UNKNOWN_TYPE,
+                   /* Translators: a header's file name, and the type's name asked for */
+                   _("%s declares no type “%s”"), layout->filename, escaped);
+      return NULL;
     }
-  g_set_error_literal (error, SHMLENS_LAYOUT_ERROR, SHMLENS_LAYOUT_ERROR_UNKNOWN_TYPE, message->str);
-  g_string_free (message, TRUE);
+  /* the names are C: not translated */
+  names = g_string_new (NULL);
+  append_type_names (names, layout);
+  g_set_error (error, SHMLENS_LAYOUT_ERROR, SHMLENS_LAYOUT_ERROR_UNKNOWN_TYPE,
+               /* Translators: a header's file name, the type's name asked for and the
+                * names of the types the header declares (“struct a, struct b, …”) */
+               _("%s declares no type “%s”; it declares %s"), layout->filename, escaped,
+               names->str);
   return NULL;
 }
 
@@ -962,14 +975,18 @@ path_error (GError    **error,
   return FALSE;
 }
 
+/* @message: translated, with one %s for the path */
 static gboolean
 path_syntax_error (GError    **error,
                    const char *path,
-                   const char *expected)
+                   const char *message)
 {
   g_autofree char *escaped = shmlens_escape (path, -1);
 
-  return path_error (error, "“%s” is not a path: expected %s", escaped, expected);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  return path_error (error, message, escaped);
+#pragma GCC diagnostic pop
 }
 
 /**
@@ -1013,23 +1030,37 @@ shmlens_type_locate_path (ShmlensType  *type,
           guint64 element_size;
 
           if (!g_ascii_isdigit (p[1]))
-            return path_syntax_error (error, path, "an index after “[”");
+            /* Translators: %s is a path such as “clients[2].heartbeat”; the C tokens
+             * in quotes stay */
+            return path_syntax_error (error, path, _("“%s” is not a path: expected an index "
+                                                     "after “[”"));
           errno = 0;
           index = g_ascii_strtoull (p + 1, &end, 10);
           if (errno != 0 || *end != ']')
-            return path_syntax_error (error, path, "“]” after the index");
+            /* Translators: %s is a path such as “clients[2].heartbeat” */
+            return path_syntax_error (error, path, _("“%s” is not a path: expected “]” after "
+                                                     "the index"));
           if (resolved->kind != SHMLENS_TYPE_KIND_ARRAY)
-            return path_error (error, "“%s” is not an array",
+            /* Translators: %s is a path such as “clients[2]”, or a C type's name */
+            return path_error (error, _("“%s” is not an array"),
                                *so_far != '\0' ? so_far : shmlens_type_get_name (current));
           if (!resolved->flexible && index >= resolved->count)
-            return path_error (error, "index %" G_GUINT64_FORMAT " is out of range for "
-                               "“%s” (%" G_GUINT64_FORMAT " element%s)", index,
-                               *so_far != '\0' ? so_far : shmlens_type_get_name (current), resolved->count,
-                               resolved->count == 1 ? "" : "s");
+            return path_error (error,
+                               /* Translators: the index given, the array (a path or a C
+                                * type's name) and how many elements it has */
+                               g_dngettext (GETTEXT_PACKAGE, "index %llu is out of range for “%s” "
+                                                             "(%llu element)",
+                                            "index %llu is out of range for “%s” (%llu elements)",
+                                            resolved->count),
+                               (unsigned long long) index,
+                               *so_far != '\0' ? so_far : shmlens_type_get_name (current),
+                               (unsigned long long) resolved->count);
           element_size = shmlens_type_get_size (resolved->target);
           if (element_size != 0 && index > (SHMLENS_LAYOUT_MAX_SIZE - offset) / element_size)
-            return path_error (error, "index %" G_GUINT64_FORMAT " of “%s” is too large",
-                               index, *so_far != '\0' ? so_far : shmlens_type_get_name (current));
+            /* Translators: the index given, and the array (a path or a C type's name) */
+            return path_error (error, _("index %llu of “%s” is too large"),
+                               (unsigned long long) index,
+                               *so_far != '\0' ? so_far : shmlens_type_get_name (current));
           offset += index * element_size;
           current = resolved->target;
           field = NULL;
@@ -1040,7 +1071,9 @@ shmlens_type_locate_path (ShmlensType  *type,
       if (p != path)
         {
           if (*p != '.')
-            return path_syntax_error (error, path, "“.” or “[” after a member");
+            /* Translators: %s is a path such as “clients[2].heartbeat” */
+            return path_syntax_error (error, path, _("“%s” is not a path: expected “.” or "
+                                                     "“[” after a member"));
           p++;
         }
       {
@@ -1051,14 +1084,19 @@ shmlens_type_locate_path (ShmlensType  *type,
         while (g_ascii_isalnum (*p) || *p == '_' || *p == '$')
           p++;
         if (p == start)
-          return path_syntax_error (error, path, "a member name");
+          /* Translators: %s is a path such as “clients[2].heartbeat” */
+          return path_syntax_error (error, path, _("“%s” is not a path: expected a member "
+                                                   "name"));
         member = g_strndup (start, p - start);
         if (resolved->kind != SHMLENS_TYPE_KIND_STRUCT && resolved->kind != SHMLENS_TYPE_KIND_UNION)
-          return path_error (error, "“%s” is not a struct or union: it has no member “%s”",
+          /* Translators: a path such as “clients[2]” or a C type's name, and the member
+           * asked for */
+          return path_error (error, _("“%s” is not a struct or union: it has no member “%s”"),
                              *so_far != '\0' ? so_far : shmlens_type_get_name (current), member);
         field = find_member (resolved, start, p - start, &member_offset);
         if (field == NULL)
-          return path_error (error, "“%s” has no member named “%s”",
+          /* Translators: a C type's name, and the member asked for */
+          return path_error (error, _("“%s” has no member named “%s”"),
                              shmlens_type_get_name (current), member);
         field_parent = offset + member_offset - field->offset;
         offset += member_offset;
