@@ -8,6 +8,9 @@
 
 #include "shmlens-demos.h"
 #include "shmlens-application.h"
+#include "shmlens-preferences.h"
+#include "shmlens-settings.h"
+#include "shmlens-style.h"
 #include "shmlens-test-segments.h"
 #include "shmlens-window.h"
 #include "shmlens-writers.h"
@@ -18,6 +21,9 @@
 struct _ShmlensApplication
 {
   GtkApplication parent_instance;
+
+  ShmlensStyle *style;
+  GtkWidget *preferences;   /* weak */
 };
 
 G_DEFINE_FINAL_TYPE (ShmlensApplication, shmlens_application, GTK_TYPE_APPLICATION)
@@ -108,9 +114,26 @@ about_activated (GSimpleAction *action,
                          NULL);
 }
 
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  ShmlensApplication *self = SHMLENS_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (self->preferences == NULL)
+    {
+      self->preferences = shmlens_preferences_window_new (parent);
+      g_object_add_weak_pointer (G_OBJECT (self->preferences), (gpointer *) &self->preferences);
+    }
+  gtk_window_present (GTK_WINDOW (self->preferences));
+}
+
 static const GActionEntry app_entries[] = {
   { "quit", quit_activated },
   { "about", about_activated },
+  { "preferences", preferences_activated },
 };
 
 /* SIGTERM (a logout, `kill`) and SIGINT (Ctrl+C in a terminal) quit as the Quit
@@ -135,7 +158,9 @@ shmlens_application_startup (GApplication *application)
     { "win.new-segment", { "<Control>n", NULL } },
     { "win.close-tab", { "<Control>w", NULL } },
     { "win.pause", { "space", NULL } },
-    { "win.follow-writes", { "<Control>j", NULL } },
+    { "settings.follow-writes", { "<Control>j", NULL } },
+    { "settings.sidebar-visible", { "F9", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
     { "win.changes-since-pause", { "<Control>k", NULL } },
     { "win.focus-search", { "<Control><Shift>f", NULL } },
   };
@@ -156,6 +181,14 @@ shmlens_application_startup (GApplication *application)
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
                                               GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+  if (shmlens_settings_get () != NULL)
+    SHMLENS_APPLICATION (application)->style =
+      shmlens_style_new (shmlens_settings_get (), gtk_settings_get_default ());
+  else
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (application),
+                                                                              "preferences")),
+                                 FALSE);
 }
 
 /**
@@ -182,6 +215,7 @@ shmlens_application_shutdown (GApplication *application)
     gtk_window_destroy (l->data);
   g_list_free (windows);
   shmlens_application_end_session ();
+  g_clear_object (&SHMLENS_APPLICATION (application)->style);
 
   G_APPLICATION_CLASS (shmlens_application_parent_class)->shutdown (application);
 }

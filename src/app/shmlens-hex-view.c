@@ -102,6 +102,7 @@ struct _ShmlensHexView
   /* Font metrics and colours, from the style (css_changed) */
   PangoLayout *layout;
   PangoFontDescription *font;
+  PangoFontDescription *chosen_font;   /* the font property; NULL: the system's monospace */
   double char_width;
   int row_height;
   int header_height;
@@ -190,6 +191,7 @@ enum
   PROP_BYTES_PER_ROW,
   PROP_GROUP_SIZE,
   PROP_FADE_TIME,
+  PROP_FONT,
   PROP_HIGHLIGHT_SINCE,
   PROP_CURSOR,
   PROP_SEARCHING,
@@ -457,6 +459,9 @@ update_font (ShmlensHexView *self)
   int row_height;
 
   pango_font_description_set_family (font, "Monospace");
+  /* a chosen font replaces what it names (family, size, weight…) and keeps the rest */
+  if (self->chosen_font != NULL)
+    pango_font_description_merge (font, self->chosen_font, TRUE);
   self->style_serial++;
 
   if (self->layout == NULL)
@@ -2831,6 +2836,7 @@ shmlens_hex_view_finalize (GObject *object)
   ShmlensHexView *self = SHMLENS_HEX_VIEW (object);
 
   g_clear_pointer (&self->font, pango_font_description_free);
+  g_clear_pointer (&self->chosen_font, pango_font_description_free);
   g_clear_pointer (&self->row_text, g_free);
   g_clear_pointer (&self->row_dim, g_free);
   g_clear_pointer (&self->row_nodes, g_hash_table_unref);
@@ -2864,6 +2870,9 @@ shmlens_hex_view_get_property (GObject    *object,
       break;
     case PROP_FADE_TIME:
       g_value_set_uint (value, self->fade_time);
+      break;
+    case PROP_FONT:
+      g_value_take_string (value, shmlens_hex_view_dup_font (self));
       break;
     case PROP_HIGHLIGHT_SINCE:
       g_value_set_int64 (value, self->highlight_since);
@@ -2912,6 +2921,9 @@ shmlens_hex_view_set_property (GObject      *object,
       break;
     case PROP_FADE_TIME:
       shmlens_hex_view_set_fade_time (self, g_value_get_uint (value));
+      break;
+    case PROP_FONT:
+      shmlens_hex_view_set_font (self, g_value_get_string (value));
       break;
     case PROP_HIGHLIGHT_SINCE:
       shmlens_hex_view_set_highlight_since (self, g_value_get_int64 (value));
@@ -3020,6 +3032,17 @@ shmlens_hex_view_class_init (ShmlensHexViewClass *klass)
   properties[PROP_FADE_TIME] =
     g_param_spec_uint ("fade-time", NULL, NULL, 0, 60000, DEFAULT_FADE_TIME,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * ShmlensHexView:font:
+   *
+   * The font, as pango_font_description_from_string() reads it ("DejaVu Sans Mono
+   * 11"); what it does not name (the size, say) comes from the system's monospace
+   * font. %NULL or empty: the system's monospace font at the interface's size.
+   */
+  properties[PROP_FONT] =
+    g_param_spec_string ("font", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
    * ShmlensHexView:highlight-since:
@@ -3513,6 +3536,54 @@ shmlens_hex_view_set_fade_time (ShmlensHexView *self,
   self->fade_time = fade_time_ms;
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FADE_TIME]);
+}
+
+/**
+ * shmlens_hex_view_dup_font:
+ * @self: a hex view
+ *
+ * Returns: (transfer full) (nullable): the font chosen with
+ *   shmlens_hex_view_set_font(), or %NULL for the system's monospace font
+ */
+char *
+shmlens_hex_view_dup_font (ShmlensHexView *self)
+{
+  g_return_val_if_fail (SHMLENS_IS_HEX_VIEW (self), NULL);
+  return self->chosen_font != NULL ? pango_font_description_to_string (self->chosen_font) : NULL;
+}
+
+/**
+ * shmlens_hex_view_set_font:
+ * @self: a hex view
+ * @font: (nullable): a font as pango_font_description_from_string() reads it, or
+ *   %NULL or "" for the system's monospace font
+ *
+ * Draws the bytes in @font. It should be monospace: the columns are laid out by the
+ * width of its digits, and a proportional font leaves gaps.
+ */
+void
+shmlens_hex_view_set_font (ShmlensHexView *self,
+                           const char     *font)
+{
+  PangoFontDescription *chosen = NULL;
+
+  g_return_if_fail (SHMLENS_IS_HEX_VIEW (self));
+
+  if (font != NULL && font[0] != '\0')
+    chosen = pango_font_description_from_string (font);
+  if (chosen == NULL ? self->chosen_font == NULL
+                     : self->chosen_font != NULL && pango_font_description_equal (chosen, self->chosen_font))
+    {
+      g_clear_pointer (&chosen, pango_font_description_free);
+      return;
+    }
+  g_clear_pointer (&self->chosen_font, pango_font_description_free);
+  self->chosen_font = chosen;
+  if (self->layout != NULL && update_font (self))
+    gtk_widget_queue_resize (GTK_WIDGET (self));
+  else
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FONT]);
 }
 
 /**

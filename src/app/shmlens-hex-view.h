@@ -56,6 +56,9 @@ gint64          shmlens_hex_view_get_highlight_since (ShmlensHexView *self);
 guint           shmlens_hex_view_get_fade_time       (ShmlensHexView *self);
 void            shmlens_hex_view_set_fade_time       (ShmlensHexView *self,
                                                       guint           fade_time_ms);
+char           *shmlens_hex_view_dup_font            (ShmlensHexView *self);
+void            shmlens_hex_view_set_font            (ShmlensHexView *self,
+                                                      const char     *font);
 double          shmlens_hex_view_get_byte_highlight  (ShmlensHexView *self,
                                                       guint64         offset,
                                                       gint64          now_us);

@@ -82,9 +82,19 @@ struct _ShmlensInspector
   /* g_get_monotonic_time () minus the caller's now_us at the last update */
   gint64 clock_skew;
   guint highlight_source;
+  gint64 fade_us;   /* how long a highlight lasts; 0: values are not highlighted */
 };
 
 G_DEFINE_FINAL_TYPE (ShmlensInspector, shmlens_inspector, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_FADE_TIME,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static const char *
 value_name (guint value)
@@ -134,7 +144,7 @@ expire_highlights (ShmlensInspector *self,
       if (self->changed_at[i] == 0)
         continue;
       next_step = shmlens_highlight_update (GTK_WIDGET (self->values[i]), self->changed_at[i],
-                                            now_us, SHMLENS_HIGHLIGHT_DEFAULT_US);
+                                            now_us, self->fade_us);
       if (next_step == 0)
         self->changed_at[i] = 0;
       else if (next_end == 0 || next_step < next_end)
@@ -166,7 +176,7 @@ schedule_highlight_end (ShmlensInspector *self,
   if (next_end == 0)
     return;
   self->highlight_source = g_timeout_add (shmlens_highlight_timeout (next_end, now_us,
-                                                                     SHMLENS_HIGHLIGHT_DEFAULT_US),
+                                                                     self->fade_us),
                                           highlight_timeout_cb, self);
   g_source_set_name_by_id (self->highlight_source, "[shmlens] inspector highlight");
 }
@@ -389,12 +399,62 @@ shmlens_inspector_dispose (GObject *object)
 }
 
 static void
+shmlens_inspector_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  ShmlensInspector *self = SHMLENS_INSPECTOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_FADE_TIME:
+      g_value_set_uint (value, shmlens_inspector_get_fade_time (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+shmlens_inspector_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  ShmlensInspector *self = SHMLENS_INSPECTOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_FADE_TIME:
+      shmlens_inspector_set_fade_time (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 shmlens_inspector_class_init (ShmlensInspectorClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = shmlens_inspector_dispose;
+  object_class->get_property = shmlens_inspector_get_property;
+  object_class->set_property = shmlens_inspector_set_property;
+
+  /**
+   * ShmlensInspector:fade-time:
+   *
+   * How long, in milliseconds, a value that changed stays highlighted while the
+   * highlight fades; 0 for not at all.
+   */
+  properties[PROP_FADE_TIME] =
+    g_param_spec_uint ("fade-time", NULL, NULL, 0, 60000,
+                       SHMLENS_HIGHLIGHT_DEFAULT_US / 1000,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "shmlens-inspector");
@@ -404,6 +464,7 @@ shmlens_inspector_class_init (ShmlensInspectorClass *klass)
 static void
 shmlens_inspector_init (ShmlensInspector *self)
 {
+  self->fade_us = SHMLENS_HIGHLIGHT_DEFAULT_US;
   self->grid = gtk_grid_new ();
   gtk_grid_set_column_spacing (GTK_GRID (self->grid), 8);
   gtk_grid_set_row_spacing (GTK_GRID (self->grid), 2);
@@ -423,4 +484,39 @@ GtkWidget *
 shmlens_inspector_new (void)
 {
   return g_object_new (SHMLENS_TYPE_INSPECTOR, NULL);
+}
+
+/**
+ * shmlens_inspector_get_fade_time:
+ * @self: an inspector
+ *
+ * Returns: how long (ms) a changed value stays highlighted
+ */
+guint
+shmlens_inspector_get_fade_time (ShmlensInspector *self)
+{
+  g_return_val_if_fail (SHMLENS_IS_INSPECTOR (self), 0);
+  return (guint) (self->fade_us / 1000);
+}
+
+/**
+ * shmlens_inspector_set_fade_time:
+ * @self: an inspector
+ * @fade_time_ms: how long (ms) a changed value stays highlighted; 0 for not at all
+ *
+ * Highlights already lit keep the time they started with and end on the new one.
+ */
+void
+shmlens_inspector_set_fade_time (ShmlensInspector *self,
+                                 guint             fade_time_ms)
+{
+  g_return_if_fail (SHMLENS_IS_INSPECTOR (self));
+
+  fade_time_ms = MIN (fade_time_ms, 60000);
+  if (self->fade_us == (gint64) fade_time_ms * 1000)
+    return;
+  self->fade_us = (gint64) fade_time_ms * 1000;
+  if (self->has_data)
+    schedule_highlight_end (self, g_get_monotonic_time () - self->clock_skew);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FADE_TIME]);
 }

@@ -16,5 +16,8 @@ void       shmlens_inspector_set_data (ShmlensInspector *self,
                                        gsize             n_valid,
                                        gint64            now_us);
 void       shmlens_inspector_clear    (ShmlensInspector *self);
+guint      shmlens_inspector_get_fade_time (ShmlensInspector *self);
+void       shmlens_inspector_set_fade_time (ShmlensInspector *self,
+                                            guint             fade_time_ms);
 
 G_END_DECLS

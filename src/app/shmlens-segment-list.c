@@ -71,6 +71,8 @@ struct _ShmlensSegmentList
   GtkFilter *kind_filter;
   GtkSorter *tiebreak_sorter;
   guint kinds_shown;
+  /* the drop-down's entries: "All kinds", then each kind the catalog lists */
+  guint choice_kinds[G_N_ELEMENTS (kind_choices)];
 
   GtkWidget *search_entry;
   GtkWidget *kind_dropdown;
@@ -102,6 +104,7 @@ enum
   PROP_SELECTED_SEGMENT,
   PROP_SHOW_RESIDENT,
   PROP_SHOW_OWNER,
+  PROP_KINDS,
   N_PROPS
 };
 
@@ -702,9 +705,10 @@ on_stop_search (ShmlensSegmentList *self)
 static void
 on_kind_selected (ShmlensSegmentList *self)
 {
+  GListModel *choices = gtk_drop_down_get_model (GTK_DROP_DOWN (self->kind_dropdown));
   guint index = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->kind_dropdown));
-  guint kinds = index < G_N_ELEMENTS (kind_choices) ? kind_choices[index].kinds
-                                                    : SHMLENS_SEGMENT_KINDS_ALL;
+  guint kinds = index < g_list_model_get_n_items (choices) ? self->choice_kinds[index]
+                                                          : SHMLENS_SEGMENT_KINDS_ALL;
 
   if (kinds == self->kinds_shown)
     return;
@@ -819,6 +823,9 @@ shmlens_segment_list_get_property (GObject    *object,
     case PROP_SHOW_RESIDENT:
       g_value_set_boolean (value, shmlens_segment_list_get_show_resident (self));
       break;
+    case PROP_KINDS:
+      g_value_set_uint (value, shmlens_segment_list_get_kinds (self));
+      break;
     case PROP_SHOW_OWNER:
       g_value_set_boolean (value, shmlens_segment_list_get_show_owner (self));
       break;
@@ -839,6 +846,9 @@ shmlens_segment_list_set_property (GObject      *object,
     {
     case PROP_SHOW_RESIDENT:
       shmlens_segment_list_set_show_resident (self, g_value_get_boolean (value));
+      break;
+    case PROP_KINDS:
+      shmlens_segment_list_set_kinds (self, g_value_get_uint (value));
       break;
     case PROP_SHOW_OWNER:
       shmlens_segment_list_set_show_owner (self, g_value_get_boolean (value));
@@ -891,6 +901,15 @@ shmlens_segment_list_class_init (ShmlensSegmentListClass *klass)
   properties[PROP_SHOW_OWNER] =
     g_param_spec_boolean ("show-owner", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * ShmlensSegmentList:kinds:
+   *
+   * The #ShmlensSegmentKind bits of the segments listed: kinds left out are not
+   * looked for at all, and the kind filter does not offer them.
+   */
+  properties[PROP_KINDS] =
+    g_param_spec_uint ("kinds", NULL, NULL, 0, SHMLENS_SEGMENT_KINDS_ALL, SHMLENS_SEGMENT_KINDS_ALL,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -928,11 +947,34 @@ shmlens_segment_list_class_init (ShmlensSegmentListClass *klass)
   gtk_widget_class_set_css_name (widget_class, "shmlens-segment-list");
 }
 
+/* The drop-down offers the kinds the catalog lists (see the "kinds" property), and
+ * keeps the kind chosen if it is still among them. */
+static void
+update_kind_choices (ShmlensSegmentList *self)
+{
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  guint listed = shmlens_catalog_get_kinds (self->catalog);
+  guint chosen = self->kinds_shown;
+  guint n = 0, selected = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (kind_choices); i++)
+    {
+      if (kind_choices[i].kinds != SHMLENS_SEGMENT_KINDS_ALL && !(kind_choices[i].kinds & listed))
+        continue;
+      if (kind_choices[i].kinds == chosen)
+        selected = n;
+      self->choice_kinds[n++] = kind_choices[i].kinds;
+      gtk_string_list_append (labels, _(kind_choices[i].label));
+    }
+  gtk_drop_down_set_model (GTK_DROP_DOWN (self->kind_dropdown), G_LIST_MODEL (labels));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->kind_dropdown), selected);
+  on_kind_selected (self);
+}
+
 static GtkWidget *
 build_header (ShmlensSegmentList *self)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  g_autoptr(GtkStringList) kinds = gtk_string_list_new (NULL);
 
   gtk_widget_set_margin_start (box, 6);
   gtk_widget_set_margin_end (box, 6);
@@ -953,9 +995,8 @@ build_header (ShmlensSegmentList *self)
                             G_CALLBACK (on_stop_search), self);
   gtk_box_append (GTK_BOX (box), self->search_entry);
 
-  for (guint i = 0; i < G_N_ELEMENTS (kind_choices); i++)
-    gtk_string_list_append (kinds, _(kind_choices[i].label));
-  self->kind_dropdown = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&kinds)), NULL);
+  self->kind_dropdown = gtk_drop_down_new (NULL, NULL);
+  update_kind_choices (self);
   gtk_widget_set_tooltip_text (self->kind_dropdown, _("Show only segments of this kind"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->kind_dropdown),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Kind"), -1);
@@ -1281,4 +1322,39 @@ shmlens_segment_list_set_show_owner (ShmlensSegmentList *self,
     return;
   gtk_column_view_column_set_visible (self->columns[COLUMN_OWNER], show);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_OWNER]);
+}
+
+/**
+ * shmlens_segment_list_get_kinds:
+ * @self: a segment list
+ *
+ * Returns: the #ShmlensSegmentKind bits of the segments listed
+ */
+guint
+shmlens_segment_list_get_kinds (ShmlensSegmentList *self)
+{
+  g_return_val_if_fail (SHMLENS_IS_SEGMENT_LIST (self), 0);
+  return shmlens_catalog_get_kinds (self->catalog);
+}
+
+/**
+ * shmlens_segment_list_set_kinds:
+ * @self: a segment list
+ * @kinds: the #ShmlensSegmentKind bits of the segments to list
+ *
+ * Lists only segments of @kinds, from a refresh started at once.
+ */
+void
+shmlens_segment_list_set_kinds (ShmlensSegmentList *self,
+                                guint               kinds)
+{
+  g_return_if_fail (SHMLENS_IS_SEGMENT_LIST (self));
+
+  kinds &= SHMLENS_SEGMENT_KINDS_ALL;
+  if (kinds == shmlens_catalog_get_kinds (self->catalog))
+    return;
+  shmlens_catalog_set_kinds (self->catalog, kinds);
+  update_kind_choices (self);
+  shmlens_segment_list_refresh_now (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KINDS]);
 }

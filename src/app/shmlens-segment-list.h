@@ -61,6 +61,9 @@ gboolean        shmlens_segment_list_select_segment       (ShmlensSegmentList *s
 gboolean        shmlens_segment_list_get_show_resident    (ShmlensSegmentList *self);
 void            shmlens_segment_list_set_show_resident    (ShmlensSegmentList *self,
                                                            gboolean            show);
+guint               shmlens_segment_list_get_kinds         (ShmlensSegmentList *self);
+void                shmlens_segment_list_set_kinds         (ShmlensSegmentList *self,
+                                                            guint               kinds);
 gboolean        shmlens_segment_list_get_show_owner       (ShmlensSegmentList *self);
 void            shmlens_segment_list_set_show_owner       (ShmlensSegmentList *self,
                                                            gboolean            show);

@@ -11,6 +11,7 @@
 
 #include "shmlens-a11y.h"
 #include "shmlens-attachments-panel.h"
+#include "shmlens-created.h"
 #include "shmlens-hex-view.h"
 #include "shmlens-inspector.h"
 #include "shmlens-overview.h"
@@ -18,6 +19,7 @@
 #include "shmlens-reader.h"
 #include "shmlens-ref.h"
 #include "shmlens-segment-page.h"
+#include "shmlens-settings.h"
 #include "shmlens-structure-panel.h"
 #include "shmlens-test-segments.h"
 #include "shmlens-tracker.h"
@@ -41,6 +43,8 @@ struct _ShmlensSegmentPage
   GtkRevealer *test_revealer;
   GtkLabel *test_label;
   GtkCheckButton *keep_check;
+  GtkWidget *remove_button;
+  GtkWidget *remove_dialog;     /* weak: the confirmation, while it is up */
   GtkRevealer *banner_revealer;
   GtkRevealer *explanation_revealer;
   GtkLabel *explanation_title;
@@ -65,6 +69,7 @@ struct _ShmlensSegmentPage
   gboolean applying_layout;
   gboolean selecting_field;
   gboolean updating_test_bar;
+  gboolean choosing_panel;      /* the page, not the person, switches the side panel */
 
   ShmlensSegment *segment;
   ShmlensReader *reader;
@@ -87,6 +92,7 @@ enum
   PROP_SEGMENT,
   PROP_TITLE,
   PROP_SUBTITLE,
+  PROP_FOLLOW_WRITES,
   N_PROPS
 };
 
@@ -440,6 +446,71 @@ on_keep_toggled (ShmlensSegmentPage *self)
                                   gtk_check_button_get_active (self->keep_check));
 }
 
+/* Removes the segment's name (shmlens_created_remove() refuses a segment Shmlens did
+ * not create). The reader sees it gone at the next refresh and the page says so;
+ * processes that have it open keep it. */
+static void
+remove_segment (ShmlensSegmentPage *self)
+{
+  g_autofree char *ref = shmlens_segment_dup_ref (self->segment);
+  g_autoptr(GError) error = NULL;
+
+  if (!shmlens_created_remove (ref, FALSE, &error))
+    {
+      show_banner (self, "error", error->message, FALSE);
+      return;
+    }
+  gtk_widget_set_sensitive (self->remove_button, FALSE);
+}
+
+static void
+on_remove_response (ShmlensSegmentPage *self,
+                    int                 response,
+                    GtkDialog          *dialog)
+{
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (response == GTK_RESPONSE_ACCEPT)
+    remove_segment (self);
+}
+
+/* Remove, asking first unless the person turned that off in the Preferences. */
+static void
+on_remove_clicked (ShmlensSegmentPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *button;
+
+  if (self->settings != NULL && !g_settings_get_boolean (self->settings, "confirm-remove"))
+    {
+      remove_segment (self);
+      return;
+    }
+  if (self->remove_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->remove_dialog));
+      return;
+    }
+
+  self->remove_dialog =
+    gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                            GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                            GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                            /* Translators: %s is a segment's name */
+                            _("Remove the test segment “%s”?"), self->title);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (self->remove_dialog), "%s",
+    _("Its name goes at once, and no other process can open it any more. Processes that "
+      "have it open, writers included, keep it until they close it."));
+  gtk_dialog_add_button (GTK_DIALOG (self->remove_dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
+  button = gtk_dialog_add_button (GTK_DIALOG (self->remove_dialog), _("_Remove"),
+                                  GTK_RESPONSE_ACCEPT);
+  gtk_widget_add_css_class (button, "destructive-action");
+  gtk_dialog_set_default_response (GTK_DIALOG (self->remove_dialog), GTK_RESPONSE_CANCEL);
+  g_object_add_weak_pointer (G_OBJECT (self->remove_dialog), (gpointer *) &self->remove_dialog);
+  g_signal_connect_object (self->remove_dialog, "response", G_CALLBACK (on_remove_response),
+                           self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (self->remove_dialog));
+}
+
 static void
 on_test_segments_changed (ShmlensSegmentPage *self)
 {
@@ -498,23 +569,6 @@ on_field_watch_toggled (ShmlensSegmentPage *self,
 
 /* Layouts remembered per segment, in the settings: "segment-layouts" maps the
  * segment's reference to (header path, text written in the app, type, offset, count). */
-
-static GSettings *
-settings_new (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, SCHEMA_ID, TRUE);
-  if (schema == NULL)
-    {
-      g_message ("The settings schema %s is not installed: layouts are not remembered",
-                 SCHEMA_ID);
-      return NULL;
-    }
-  return g_settings_new_full (schema, NULL, NULL);
-}
 
 static void
 remember_layout (ShmlensSegmentPage *self)
@@ -587,7 +641,7 @@ apply_remembered_layout (ShmlensSegmentPage *self)
   self->applying_layout = FALSE;
   /* A segment someone gave a layout reads best as its fields. */
   if (shmlens_structure_panel_has_layout (self->structure))
-    gtk_stack_set_visible_child_name (self->side_stack, "structure");
+    shmlens_segment_page_show_panel (self, "structure");
 }
 
 static void
@@ -636,6 +690,8 @@ shmlens_segment_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->structure, self);
   if (self->writers != NULL)
     g_signal_handlers_disconnect_by_data (self->writers, self);
+  if (self->remove_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->remove_dialog));
   gtk_widget_dispose_template (GTK_WIDGET (self), SHMLENS_TYPE_SEGMENT_PAGE);
   g_clear_object (&self->settings);
 
@@ -675,6 +731,9 @@ shmlens_segment_page_get_property (GObject    *object,
     case PROP_SUBTITLE:
       g_value_set_string (value, self->subtitle);
       break;
+    case PROP_FOLLOW_WRITES:
+      g_value_set_boolean (value, self->follow_writes);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -692,6 +751,9 @@ shmlens_segment_page_set_property (GObject      *object,
     {
     case PROP_SEGMENT:
       self->segment = g_value_dup_object (value);
+      break;
+    case PROP_FOLLOW_WRITES:
+      shmlens_segment_page_set_follow_writes (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -737,6 +799,14 @@ shmlens_segment_page_class_init (ShmlensSegmentPageClass *klass)
   properties[PROP_SUBTITLE] =
     g_param_spec_string ("subtitle", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * ShmlensSegmentPage:follow-writes:
+   *
+   * Whether the hex view scrolls to keep the most recently written place in view.
+   */
+  properties[PROP_FOLLOW_WRITES] =
+    g_param_spec_boolean ("follow-writes", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SHMLENS_TYPE_HEX_VIEW);
@@ -754,6 +824,7 @@ shmlens_segment_page_class_init (ShmlensSegmentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, test_revealer);
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, test_label);
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, keep_check);
+  gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, remove_button);
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, explanation_revealer);
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, explanation_title);
@@ -774,6 +845,47 @@ shmlens_segment_page_class_init (ShmlensSegmentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShmlensSegmentPage, error_label);
   gtk_widget_class_bind_template_callback (widget_class, on_reopen_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_keep_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_remove_clicked);
+}
+
+/* What the person chose in the Preferences, applied to this page's widgets. Only
+ * read (G_SETTINGS_BIND_GET): the Preferences window and the settings.* actions
+ * change them. */
+static void
+bind_settings (ShmlensSegmentPage *self)
+{
+  if (self->settings == NULL)
+    return;
+  shmlens_settings_bind_bytes_per_row (self->settings, self->hex_view, "bytes-per-row",
+                                       G_SETTINGS_BIND_GET);
+  shmlens_settings_bind_group_size (self->settings, self->hex_view, "group-size",
+                                    G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "font", self->hex_view, "font", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "fade-time", self->hex_view, "fade-time", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "fade-time", self->inspector, "fade-time", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "fade-time", self->structure, "fade-time", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "show-overview", self->overview, "visible", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "follow-writes", self, "follow-writes", G_SETTINGS_BIND_GET);
+
+  /* A new page opens on the side panel the person chose last. Not a binding: one
+   * page's choice should not switch the panels of the pages already open. */
+  {
+    g_autofree char *panel = g_settings_get_string (self->settings, "side-panel");
+
+    if (gtk_stack_get_child_by_name (self->side_stack, panel) != NULL)
+      shmlens_segment_page_show_panel (self, panel);
+  }
+}
+
+/* The person switched the side panel: the next page opens on it. */
+static void
+on_side_panel_switched (ShmlensSegmentPage *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->side_stack);
+
+  if (self->choosing_panel || self->settings == NULL || name == NULL)
+    return;
+  g_settings_set_string (self->settings, "side-panel", name);
 }
 
 static void
@@ -782,9 +894,14 @@ shmlens_segment_page_init (ShmlensSegmentPage *self)
   self->hertz = 10;
   self->structure_bytes = g_byte_array_new ();
   self->watched_series = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->settings = settings_new ();
+  self->settings = shmlens_settings_get ();
+  if (self->settings != NULL)
+    g_object_ref (self->settings);
   gtk_widget_init_template (GTK_WIDGET (self));
   shmlens_a11y_name_mnemonic_buttons (GTK_WIDGET (self));
+  bind_settings (self);
+  g_signal_connect_swapped (self->side_stack, "notify::visible-child-name",
+                            G_CALLBACK (on_side_panel_switched), self);
   g_signal_connect_swapped (self->hex_view, "notify::cursor", G_CALLBACK (on_cursor_changed), self);
   g_signal_connect_swapped (self->overview, "jump", G_CALLBACK (on_overview_jump), self);
   g_signal_connect_swapped (self->structure, "field-selected", G_CALLBACK (on_field_selected), self);
@@ -837,7 +954,9 @@ shmlens_segment_page_show_panel (ShmlensSegmentPage *self,
   g_return_if_fail (SHMLENS_IS_SEGMENT_PAGE (self));
   g_return_if_fail (gtk_stack_get_child_by_name (self->side_stack, name) != NULL);
 
+  self->choosing_panel = TRUE;
   gtk_stack_set_visible_child_name (self->side_stack, name);
+  self->choosing_panel = FALSE;
 }
 
 /**
@@ -939,8 +1058,13 @@ shmlens_segment_page_set_follow_writes (ShmlensSegmentPage *self,
                                         gboolean            follow)
 {
   g_return_if_fail (SHMLENS_IS_SEGMENT_PAGE (self));
+
+  follow = !!follow;
+  if (self->follow_writes == follow)
+    return;
   self->follow_writes = follow;
   self->last_followed = g_get_monotonic_time ();
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW_WRITES]);
 }
 
 /**
@@ -962,23 +1086,6 @@ shmlens_segment_page_set_changes_since_pause (ShmlensSegmentPage *self,
     shmlens_hex_view_set_highlight_since (self->hex_view,
                                           self->paused_at > 0 ? self->paused_at
                                                               : g_get_monotonic_time ());
-}
-
-/**
- * shmlens_segment_page_set_layout:
- * @self: a page
- * @bytes_per_row: 0 to fit the width, or 8, 16 or 32
- * @group_size: bytes drawn together: 1, 2, 4 or 8
- */
-void
-shmlens_segment_page_set_layout (ShmlensSegmentPage *self,
-                                 guint               bytes_per_row,
-                                 guint               group_size)
-{
-  g_return_if_fail (SHMLENS_IS_SEGMENT_PAGE (self));
-
-  shmlens_hex_view_set_bytes_per_row (self->hex_view, bytes_per_row);
-  shmlens_hex_view_set_group_size (self->hex_view, group_size);
 }
 
 /**

@@ -36,9 +36,6 @@ void            shmlens_segment_page_set_follow_writes (ShmlensSegmentPage *self
 void            shmlens_segment_page_set_changes_since_pause (ShmlensSegmentPage *self,
                                                               gboolean            enabled);
 
-void            shmlens_segment_page_set_layout (ShmlensSegmentPage *self,
-                                                 guint               bytes_per_row,
-                                                 guint               group_size);
 
 void            shmlens_segment_page_set_explanation (ShmlensSegmentPage *self,
                                                       const char         *title,

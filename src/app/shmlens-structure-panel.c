@@ -431,6 +431,7 @@ struct _ShmlensStructurePanel
   guint epoch;              /* changes whenever the same bytes would format differently */
   gint64 clock_skew;        /* g_get_monotonic_time () minus the caller's now_us */
   guint highlight_source;
+  gint64 fade_us;           /* how long a highlight lasts; 0: values are not highlighted */
 
   ShmlensStructNode *selected;  /* the row selected, as last seen */
   gboolean selecting;       /* selecting for select_offset() or a rebuild: no signal */
@@ -446,6 +447,7 @@ enum
   PROP_COUNT,
   PROP_HEX,
   PROP_HAS_LAYOUT,
+  PROP_FADE_TIME,
   N_PROPS
 };
 
@@ -559,9 +561,9 @@ expire_highlights (ShmlensStructurePanel *self,
 
       if (node->value_label != NULL)
         next_step = shmlens_highlight_update (GTK_WIDGET (node->value_label), node->changed_at,
-                                              now_us, SHMLENS_HIGHLIGHT_DEFAULT_US);
-      else if (now_us - node->changed_at < SHMLENS_HIGHLIGHT_DEFAULT_US)
-        next_step = node->changed_at + SHMLENS_HIGHLIGHT_DEFAULT_US;   /* off screen */
+                                              now_us, self->fade_us);
+      else if (now_us - node->changed_at < self->fade_us)
+        next_step = node->changed_at + self->fade_us;   /* off screen */
       if (next_step == 0)
         g_ptr_array_add (over, node);
       else if (next_end == 0 || next_step < next_end)
@@ -595,7 +597,7 @@ schedule_highlight_end (ShmlensStructurePanel *self,
   if (next_end == 0)
     return;
   self->highlight_source = g_timeout_add (shmlens_highlight_timeout (next_end, now_us,
-                                                                     SHMLENS_HIGHLIGHT_DEFAULT_US),
+                                                                     self->fade_us),
                                           highlight_timeout_cb, self);
   g_source_set_name_by_id (self->highlight_source, "[shmlens] structure highlight");
 }
@@ -1769,7 +1771,7 @@ value_bind_cb (ShmlensStructurePanel *self,
   if (node->changed_at != 0)
     shmlens_highlight_update (GTK_WIDGET (label), node->changed_at,
                               g_get_monotonic_time () - self->clock_skew,
-                              SHMLENS_HIGHLIGHT_DEFAULT_US);
+                              self->fade_us);
   else
     shmlens_highlight_clear (GTK_WIDGET (label));
   update_watch_mark (self, node);
@@ -2558,6 +2560,9 @@ shmlens_structure_panel_get_property (GObject    *object,
     case PROP_HAS_LAYOUT:
       g_value_set_boolean (value, self->layout != NULL);
       break;
+    case PROP_FADE_TIME:
+      g_value_set_uint (value, (guint) (self->fade_us / 1000));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -2588,6 +2593,14 @@ shmlens_structure_panel_set_property (GObject      *object,
       break;
     case PROP_HEX:
       shmlens_structure_panel_set_hex (self, g_value_get_boolean (value));
+      break;
+    case PROP_FADE_TIME:
+      if (self->fade_us != (gint64) g_value_get_uint (value) * 1000)
+        {
+          self->fade_us = (gint64) g_value_get_uint (value) * 1000;
+          schedule_highlight_end (self, g_get_monotonic_time () - self->clock_skew);
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -2629,6 +2642,15 @@ shmlens_structure_panel_class_init (ShmlensStructurePanelClass *klass)
   properties[PROP_HAS_LAYOUT] =
     g_param_spec_boolean ("has-layout", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * ShmlensStructurePanel:fade-time:
+   *
+   * How long, in milliseconds, a value that changed stays highlighted while the
+   * highlight fades; 0 for not at all.
+   */
+  properties[PROP_FADE_TIME] =
+    g_param_spec_uint ("fade-time", NULL, NULL, 0, 60000, SHMLENS_HIGHLIGHT_DEFAULT_US / 1000,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -2707,6 +2729,7 @@ shmlens_structure_panel_init (ShmlensStructurePanel *self)
   GtkExpression *expression;
 
   self->count = 1;
+  self->fade_us = SHMLENS_HIGHLIGHT_DEFAULT_US;
   self->bound = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->highlighted = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->watched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);

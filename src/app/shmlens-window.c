@@ -10,6 +10,7 @@
 #include "shmlens-ref.h"
 #include "shmlens-segment-list.h"
 #include "shmlens-segment-page.h"
+#include "shmlens-settings.h"
 #include "shmlens-window.h"
 
 struct _ShmlensWindow
@@ -102,24 +103,14 @@ action_state_boolean (ShmlensWindow *self,
   return state != NULL && g_variant_get_boolean (state);
 }
 
-/* A new page follows the window's current pause, rate and modes. */
-static guint
-action_state_uint (ShmlensWindow *self,
-                   const char    *name)
-{
-  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (self), name);
-  return g_variant_get_uint32 (state);
-}
-
+/* A new page follows the window's current pause, rate and modes (the preferences it
+ * binds itself). */
 static void
 configure_page (ShmlensWindow      *self,
                 ShmlensSegmentPage *page)
 {
-  shmlens_segment_page_set_layout (page, action_state_uint (self, "bytes-per-row"),
-                                   action_state_uint (self, "group-size"));
   shmlens_segment_page_set_refresh_rate (page,
                                          (guint) gtk_adjustment_get_value (self->rate_adjustment));
-  shmlens_segment_page_set_follow_writes (page, action_state_boolean (self, "follow-writes"));
   shmlens_segment_page_set_changes_since_pause (page,
                                                 action_state_boolean (self, "changes-since-pause"));
   shmlens_segment_page_set_paused (page, action_state_boolean (self, "pause"));
@@ -374,6 +365,8 @@ focus_search_activated (GSimpleAction *action,
                        gpointer       user_data)
 {
   ShmlensWindow *self = SHMLENS_WINDOW (user_data);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->segment_list), TRUE);
   gtk_widget_activate_action (GTK_WIDGET (self->segment_list), "segment-list.focus-search", NULL);
 }
 
@@ -399,16 +392,6 @@ change_pause (GSimpleAction *action,
 }
 
 static void
-change_follow_writes (GSimpleAction *action,
-                      GVariant      *value,
-                      gpointer       user_data)
-{
-  g_simple_action_set_state (action, value);
-  for_each_page (SHMLENS_WINDOW (user_data), shmlens_segment_page_set_follow_writes,
-                 g_variant_get_boolean (value));
-}
-
-static void
 change_changes_since_pause (GSimpleAction *action,
                             GVariant      *value,
                             gpointer       user_data)
@@ -418,35 +401,13 @@ change_changes_since_pause (GSimpleAction *action,
                  g_variant_get_boolean (value));
 }
 
-static void
-change_layout (GSimpleAction *action,
-               GVariant      *value,
-               gpointer       user_data)
-{
-  ShmlensWindow *self = SHMLENS_WINDOW (user_data);
-  guint choice = g_variant_get_uint32 (value);
-  gboolean is_row = g_str_equal (g_action_get_name (G_ACTION (action)), "bytes-per-row");
-
-  if (is_row ? !(choice == 0 || choice == 8 || choice == 16 || choice == 32)
-             : !(choice == 1 || choice == 2 || choice == 4 || choice == 8))
-    return;
-  g_simple_action_set_state (action, value);
-  for (int i = 0; i < gtk_notebook_get_n_pages (self->notebook); i++)
-    shmlens_segment_page_set_layout (SHMLENS_SEGMENT_PAGE (gtk_notebook_get_nth_page (self->notebook, i)),
-                                     action_state_uint (self, "bytes-per-row"),
-                                     action_state_uint (self, "group-size"));
-}
-
 static const GActionEntry win_entries[] = {
-  { "bytes-per-row", NULL, "u", "uint32 0", change_layout },
-  { "group-size", NULL, "u", "uint32 1", change_layout },
   { "open-file", open_file_activated },
   { "new-segment", new_segment_activated },
   { "demo", demo_activated, "s" },
   { "close-tab", close_tab_activated },
   { "focus-search", focus_search_activated },
   { "pause", NULL, NULL, "false", change_pause },
-  { "follow-writes", NULL, NULL, "false", change_follow_writes },
   { "changes-since-pause", NULL, NULL, "false", change_changes_since_pause },
 };
 
@@ -506,6 +467,54 @@ shmlens_window_class_init (ShmlensWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_error_dismissed);
 }
 
+static gboolean
+get_kinds (GValue   *value,
+           GVariant *variant,
+           gpointer  user_data)
+{
+  /* the schema's flags have the values of ShmlensSegmentKind */
+  g_value_set_uint (value, g_settings_get_flags (user_data, "kinds-shown"));
+  return TRUE;
+}
+
+/* The window's part of the preferences: its size and panels, the refresh rate in the
+ * header bar, the kinds listed, and the settings.* actions of the primary menu and of
+ * the shortcuts. */
+static void
+bind_settings (ShmlensWindow *self)
+{
+  static const char * const actions[] = {
+    "bytes-per-row", "group-size", "follow-writes", "show-overview", "sidebar-visible", "style",
+  };
+  GSettings *settings = shmlens_settings_get ();
+  g_autoptr(GSimpleActionGroup) group = NULL;
+
+  if (settings == NULL)
+    return;
+
+  g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "sidebar-visible", self->segment_list, "visible",
+                   G_SETTINGS_BIND_DEFAULT);
+  /* the window's child; not a template child, which dispose_template() would unparent
+   * from under the window */
+  g_settings_bind (settings, "sidebar-width", gtk_window_get_child (GTK_WINDOW (self)), "position",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "refresh-rate", self->rate_adjustment, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (settings, "kinds-shown", self->segment_list, "kinds",
+                                G_SETTINGS_BIND_GET, get_kinds, NULL, settings, NULL);
+
+  group = g_simple_action_group_new ();
+  for (gsize i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      g_autoptr(GAction) action = g_settings_create_action (settings, actions[i]);
+      g_action_map_add_action (G_ACTION_MAP (group), action);
+    }
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "settings", G_ACTION_GROUP (group));
+}
+
 static void
 shmlens_window_init (ShmlensWindow *self)
 {
@@ -518,6 +527,7 @@ shmlens_window_init (ShmlensWindow *self)
                             G_CALLBACK (on_segment_activated), self);
   g_signal_connect_swapped (self->rate_adjustment, "value-changed",
                             G_CALLBACK (on_rate_changed), self);
+  bind_settings (self);
 }
 
 ShmlensWindow *
