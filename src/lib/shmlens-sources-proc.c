@@ -33,7 +33,7 @@ set_process_error (GError     **error,
       else
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                      /* Translators: %d is a process id */
-                     _("No the mappings: process %d does not exist (any more)"), pid);
+                     _("Cannot read the mappings: process %d does not exist (any more)"), pid);
     }
   else if (saved_errno == EACCES || saved_errno == EPERM)
     {
