@@ -188,6 +188,116 @@ def run_cli(*args, timeout=30, user=None, stdout=subprocess.PIPE, stdin=subproce
                      time.monotonic() - start)
 
 
+class PoEntry:
+    """One message of a .po or .pot file."""
+
+    def __init__(self):
+        self.context = None
+        self.msgid = None
+        self.msgid_plural = None
+        self.msgstr = {}          # plural index (0 for a singular) -> text
+        self.fuzzy = False
+        self.obsolete = False
+        self.line = 0
+
+    @property
+    def key(self):
+        return (self.context, self.msgid, self.msgid_plural)
+
+    @property
+    def translated(self):
+        return bool(self.msgstr) and all(self.msgstr.values())
+
+
+def _po_string(text):
+    """The value of a quoted PO string (C escapes)."""
+    assert text.startswith('"') and text.endswith('"'), text
+    body = text[1:-1]
+    out = []
+    i = 0
+    escapes = {'n': '\n', 't': '\t', 'r': '\r', '"': '"', '\\': '\\', 'a': '\a',
+               'b': '\b', 'f': '\f', 'v': '\v'}
+    while i < len(body):
+        c = body[i]
+        if c == '\\' and i + 1 < len(body):
+            out.append(escapes.get(body[i + 1], body[i + 1]))
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return ''.join(out)
+
+
+def read_po(path):
+    """The entries of the .po or .pot file at @path, the header (msgid "") included,
+    in order. A small reader of what xgettext, msginit and msgmerge write."""
+    entries = []
+    entry = PoEntry()
+    field = None
+    with open(path, encoding='utf-8') as f:
+        for number, raw in enumerate(f, 1):
+            line = raw.rstrip('\n')
+            obsolete = line.startswith('#~')
+            if obsolete:
+                line = line[2:].lstrip()
+            if not line.strip():
+                continue
+            if line.startswith('#'):
+                if entry.msgid is not None and field is not None and field[0] == 'msgstr':
+                    entries.append(entry)
+                    entry = PoEntry()
+                    field = None
+                if line.startswith('#,') and 'fuzzy' in line:
+                    entry.fuzzy = True
+                continue
+            keyword, _, rest = line.partition(' ')
+            if line.startswith('"'):
+                value = _po_string(line.strip())
+                kind, index = field
+                if kind == 'msgstr':
+                    entry.msgstr[index] += value
+                else:
+                    setattr(entry, kind, getattr(entry, kind) + value)
+                continue
+            if entry.msgid is not None and field is not None and field[0] == 'msgstr' \
+                    and keyword in ('msgctxt', 'msgid'):
+                entries.append(entry)
+                entry = PoEntry()
+            entry.obsolete = entry.obsolete or obsolete
+            value = _po_string(rest.strip())
+            if keyword == 'msgctxt':
+                entry.context = value
+                entry.line = entry.line or number
+                field = ('context', None)
+            elif keyword == 'msgid':
+                entry.msgid = value
+                entry.line = entry.line or number
+                field = ('msgid', None)
+            elif keyword == 'msgid_plural':
+                entry.msgid_plural = value
+                field = ('msgid_plural', None)
+            elif keyword.startswith('msgstr'):
+                index = int(keyword[7:-1]) if keyword.startswith('msgstr[') else 0
+                entry.msgstr[index] = value
+                field = ('msgstr', index)
+            else:
+                raise ValueError('%s:%d: cannot read %r' % (path, number, line))
+    if entry.msgid is not None:
+        entries.append(entry)
+    return entries
+
+
+def po_translation(path, msgid, context=None):
+    """The translation of @msgid in the .po file at @path (its singular form); fails
+    when the file has none."""
+    for entry in read_po(path):
+        if entry.msgid == msgid and entry.context == context and not entry.obsolete:
+            if not entry.translated or entry.fuzzy:
+                raise AssertionError('%s: %r is not translated' % (path, msgid))
+            return entry.msgstr[0]
+    raise AssertionError('%s has no message %r' % (path, msgid))
+
+
 _command_cache = {}
 
 

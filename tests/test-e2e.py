@@ -36,7 +36,7 @@ import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from shmlens_testlib import Helper, PosixSegment, cleanup_all  # noqa: E402
+from shmlens_testlib import Helper, PosixSegment, cleanup_all, po_translation  # noqa: E402
 import shmlens_testlib  # noqa: E402
 
 SKIP = 77
@@ -465,10 +465,15 @@ class E2E:
 
     # -- set-up and tear-down ------------------------------------------------
 
-    def start_app(self):
+    def start_app(self, language=None):
         env = dict(os.environ)
         for name in ('NO_AT_BRIDGE', 'GTK_MODULES', 'WAYLAND_DISPLAY'):
             env.pop(name, None)
+        if language is not None:
+            # glibc ignores LANGUAGE when the locale is plain "C": C.UTF-8 is not
+            for name in [n for n in env if n.startswith('LC_')]:
+                del env[name]
+            env.update({'LANG': 'C.UTF-8', 'LANGUAGE': language})
         env.update({
             'DBUS_SESSION_BUS_ADDRESS': self.session.address,
             'AT_SPI_BUS_ADDRESS': self.session.a11y_address,
@@ -1014,6 +1019,35 @@ class E2E:
                 raise Failure('stopping PID %d also ended PID %d' % (pids[0], pid))
         say('stopped PID %d: it is gone and off the list; PIDs %s go on' % (pids[0], pids[1:]))
 
+    def run_in_language(self, language):
+        """The app started in @language: what a person reads (a heading, a button's
+        name and tooltip, the primary menu's name) is in that language, as the .po
+        file says, and not in English."""
+        po = os.path.join(os.environ['G_TEST_SRCDIR'], '..', 'po', language + '.po')
+        self.start_app(language)
+        for english, kind in (('See What Lives in Shared Memory', 'label'),
+                              ('Pause Live Updates', 'toggle button'),
+                              ('Main Menu', None),
+                              ('_Open File…', 'push button')):
+            translated = po_translation(po, english)
+            if translated == english:
+                raise Failure('%s.po leaves %r in English' % (language, english))
+            # a mnemonic's underscore is not part of the name
+            name = translated.replace('_', '')
+            acc = poll(lambda: find(self.frame, lambda a: a.name == name or
+                                    (role(a) == 'label' and text_of(a) == name)),
+                       WAIT, 'the %s %r (%r in %s)' % (kind or 'control', name, english, language))
+            if kind is not None and role(acc) != kind:
+                raise Failure('%r is a %s, not a %s' % (name, role(acc), kind))
+            if find(self.frame, lambda a: a.name == english.replace('_', '')) is not None:
+                raise Failure('%r is still in English' % english)
+            say('%s: %r reads %r (%s)' % (language, english, name, role(acc)))
+        tooltip = po_translation(po, 'Pause Live Updates (Space)')
+        poll(lambda: find(self.frame, lambda a: a.description == tooltip), WAIT,
+             'the pause button\'s tooltip %r' % tooltip)
+        say('%s: the pause button\'s tooltip is %r' % (language, tooltip))
+        self.check_app_healthy()
+
     def run(self):
         self.create_segment()
         self.start_app()
@@ -1064,7 +1098,11 @@ def main():
 
         test = E2E(app_path, session)
         try:
-            test.run()
+            language = os.environ.get('SHMLENS_E2E_LANGUAGE')
+            if language:
+                test.run_in_language(language)
+            else:
+                test.run()
         except BaseException:
             traceback.print_exc()
             if test.frame is not None:

@@ -2,10 +2,8 @@
 /* main.c: the entry point of the Shmlens app. */
 #include "config.h"
 
-#include <glib/gi18n.h>
-#include <locale.h>
-
 #include "shmlens-application.h"
+#include "shmlens-i18n.h"
 #include "shmlens-renderer.h"
 
 int
@@ -14,10 +12,7 @@ main (int    argc,
 {
   g_autoptr(ShmlensApplication) app = NULL;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  shmlens_i18n_init ();
   shmlens_renderer_apply_choice ();
 
   app = shmlens_application_new ();

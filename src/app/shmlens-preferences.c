@@ -7,8 +7,6 @@
  * actions, `gsettings set`) shows here. There is nothing to apply or cancel. */
 #include "config.h"
 
-#include <glib/gi18n.h>
-
 #include "shmlens-preferences.h"
 #include "shmlens-segment.h"
 #include "shmlens-settings.h"

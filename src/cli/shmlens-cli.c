@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,6 +12,7 @@
 
 #include "shmlens-cli.h"
 #include "shmlens-error.h"
+#include "shmlens-i18n.h"
 #include "shmlens-ref.h"
 
 static const struct
@@ -80,10 +80,7 @@ int
 main (int    argc,
       char **argv)
 {
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  shmlens_i18n_init ();
   g_set_prgname ("shmlens-cli");
 
   if (argc < 2)
