@@ -1026,7 +1026,7 @@ class E2E:
         po = os.path.join(os.environ['G_TEST_SRCDIR'], '..', 'po', language + '.po')
         self.start_app(language)
         for english, kind in (('See What Lives in Shared Memory', 'label'),
-                              ('Pause Live Updates', 'toggle button'),
+                              ('Pause Live Updates', None),
                               ('Main Menu', None),
                               ('_Open File…', 'push button')):
             translated = po_translation(po, english)
