@@ -260,7 +260,7 @@ shmlens_application_init (ShmlensApplication *self)
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[REF…]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
-    _("Shows shared-memory segments live: opens each REF (/NAME, sysv:ID, memfd:PID:FD, "
+    _("Shows shared-memory segments live: opens each REF (/NAME, sysv:SHMID, memfd:PID:FD, "
       "anon:PID:0xADDRESS, file:PATH) in the window already running, or starts Shmlens."));
 }
 

@@ -393,7 +393,7 @@ create_row (gpointer item_pointer,
     range = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x\xe2\x80\x93" "0x%" G_GINT64_MODIFIER "x",
                              attachment->start, attachment->end);
   else
-    /* TRANSLATORS: in place of an address range, for a process that holds a
+    /* Translators: in place of an address range, for a process that holds a
      * descriptor to the segment without mapping it */
     range = g_strdup (_("not mapped"));
   name = g_strdup_printf (_("Address range %s"), range);
@@ -411,13 +411,13 @@ create_row (gpointer item_pointer,
 
   if (maps)
     {
-      /* TRANSLATORS: the process has the segment mapped into its memory */
+      /* Translators: the process has the segment mapped into its memory */
       how = g_strdup (_("maps"));
       name = g_strdup (_("Maps the segment"));
     }
   else
     {
-      /* TRANSLATORS: the process has a file descriptor (number %d) to the segment */
+      /* Translators: the process has a file descriptor (number %d) to the segment */
       how = g_strdup_printf (_("holds fd %d"), attachment->fd);
       name = g_strdup_printf (_("Holds file descriptor %d without mapping it"), attachment->fd);
     }
@@ -434,7 +434,7 @@ create_row (gpointer item_pointer,
     {
       g_autofree char *hex = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", attachment->offset);
 
-      /* TRANSLATORS: where in the segment the process's mapping starts */
+      /* Translators: where in the segment the process's mapping starts */
       offset = g_strdup_printf (_("offset %s"), hex);
       name = g_strdup_printf (_("Offset %s"), hex);
       gtk_box_append (GTK_BOX (details), new_cell (offset, name, "offset"));
@@ -443,7 +443,7 @@ create_row (gpointer item_pointer,
 
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), grid);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  /* TRANSLATORS: a row of the list, for screen readers: command and process id */
+  /* Translators: a row of the list, for screen readers: command and process id */
   name = g_strdup_printf (_("%s, PID %s"), command, pid);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   return row;

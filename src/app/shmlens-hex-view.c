@@ -1577,9 +1577,13 @@ update_description (ShmlensHexView *self)
       get_selection_range (self, &start, &end);
       count = g_strdup_printf ("%" G_GUINT64_FORMAT, end - start);
       /* Translators: the cursor's description, then how many bytes are selected */
+      /* ngettext's count is an unsigned long: a count past its range keeps its last
+       * six digits, which are what every language's plural forms look at */
       with_selection = g_strdup_printf (ngettext ("%s, %s byte selected",
                                                   "%s, %s bytes selected",
-                                                  (unsigned long) MIN (end - start, 1000000)),
+                                                  end - start <= G_MAXULONG
+                                                    ? (unsigned long) (end - start)
+                                                    : (unsigned long) ((end - start) % 1000000 + 1000000)),
                                         text, count);
       g_free (text);
       text = with_selection;

@@ -51,9 +51,9 @@ static const RowInfo rows[] = {
   { N_("uint64"), ROW_STACKED, SHMLENS_DECODE_UINT64_LE, SHMLENS_DECODE_UINT64_BE, FALSE },
   { N_("float"), ROW_STACKED, SHMLENS_DECODE_FLOAT_LE, SHMLENS_DECODE_FLOAT_BE, TRUE },
   { N_("double"), ROW_STACKED, SHMLENS_DECODE_DOUBLE_LE, SHMLENS_DECODE_DOUBLE_BE, FALSE },
-  /* TRANSLATORS: the C type; keep it as it is */
+  /* Translators: the C type; keep it as it is */
   { N_("time_t"), ROW_STACKED, SHMLENS_DECODE_TIME64_LE, SHMLENS_DECODE_TIME64_BE, TRUE },
-  /* TRANSLATORS: the character encoding */
+  /* Translators: the character encoding */
   { N_("UTF-8"), ROW_SINGLE, SHMLENS_DECODE_UTF8, 0, TRUE },
   { N_("binary"), ROW_SINGLE, SHMLENS_DECODE_BINARY, 0, FALSE },
   { N_("offset"), ROW_SINGLE, OFFSET_VALUE, 0, TRUE },
@@ -99,7 +99,7 @@ static GParamSpec *properties[N_PROPS];
 static const char *
 value_name (guint value)
 {
-  /* TRANSLATORS: the position in the segment of the bytes being decoded */
+  /* Translators: the position in the segment of the bytes being decoded */
   return value == OFFSET_VALUE ? _("offset") : shmlens_decode_field_get_name (value);
 }
 
@@ -334,10 +334,10 @@ build_grid (ShmlensInspector *self)
   GtkGrid *grid = GTK_GRID (self->grid);
   int line = 0;
 
-  /* TRANSLATORS: byte order; column heading above values */
+  /* Translators: byte order; column heading above values */
   attach (grid, new_dim_label (_("Little-endian"), "column-title"), COLUMN_FIRST, line, 1, FALSE);
   attach (grid, new_column_strut (), COLUMN_FIRST, line, 1, FALSE);
-  /* TRANSLATORS: byte order; column heading above values */
+  /* Translators: byte order; column heading above values */
   attach (grid, new_dim_label (_("Big-endian"), "column-title"), COLUMN_SECOND, line, 1, FALSE);
   line++;
 
@@ -368,11 +368,11 @@ build_grid (ShmlensInspector *self)
           break;
 
         case ROW_STACKED:
-          /* TRANSLATORS: short for little-endian, beside a value */
+          /* Translators: short for little-endian, beside a value */
           attach (grid, new_dim_label (C_("byte order", "LE"), "byte-order"), COLUMN_ORDER, line, 1, gap);
           attach (grid, GTK_WIDGET (self->values[row->first]), COLUMN_FIRST, line, 2, gap);
           line++;
-          /* TRANSLATORS: short for big-endian, beside a value */
+          /* Translators: short for big-endian, beside a value */
           attach (grid, new_dim_label (C_("byte order", "BE"), "byte-order"), COLUMN_ORDER, line, 1, FALSE);
           attach (grid, GTK_WIDGET (self->values[row->second]), COLUMN_FIRST, line, 2, FALSE);
           line++;

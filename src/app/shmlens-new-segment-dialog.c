@@ -210,8 +210,9 @@ on_kind_toggled (ShmlensNewSegmentDialog *self)
                                                 : (self->posix_name != NULL ? self->posix_name
                                                                             : ""));
   gtk_entry_set_placeholder_text (GTK_ENTRY (self->name_entry),
-                                  /* Translators: "private" is also what the key field accepts */
-                                  sysv ? _("private") : NULL);
+                                  /* the word the key field accepts for IPC_PRIVATE, in
+                                   * every language: not translated */
+                                  sysv ? "private" : NULL);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_entry),
                                sysv ? _("A key in hexadecimal (0x…) or decimal; empty or "
                                         "“private” for a private segment (IPC_PRIVATE)")

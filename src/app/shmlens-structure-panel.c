@@ -44,7 +44,7 @@
  * screen and watched fields need. */
 #define WHOLE_RANGE_LIMIT (64 * 1024)
 
-/* TRANSLATORS: the name of a layout written in the panel rather than opened, as a
+/* Translators: the name of a layout written in the panel rather than opened, as a
  * file name: error messages start with it ("untitled.h:3:5: expected ';'") */
 #define UNTITLED _("untitled.h")
 
@@ -885,7 +885,7 @@ update_source_label (ShmlensStructurePanel *self)
         {
           g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, self->count);
 
-          /* TRANSLATORS: records × the size of one record: "3 × 24 bytes" */
+          /* Translators: records × the size of one record: "3 × 24 bytes" */
           g_string_append_printf (text, _("%s \xc3\x97 %s"), count, bytes);
         }
       else
@@ -977,7 +977,7 @@ apply_layout (ShmlensStructurePanel *self,
   self->layout = layout;
   g_free (self->layout_name);
   self->layout_name = self->edited
-                      /* TRANSLATORS: a layout's name, once changed in the panel's editor */
+                      /* Translators: a layout's name, once changed in the panel's editor */
                       ? g_strdup_printf (_("%s (edited)"), self->display_name)
                       : g_strdup (self->display_name);
   if (text != self->layout_text)
@@ -1048,7 +1048,7 @@ show_editor_error (ShmlensStructurePanel *self,
     {
       g_autofree char *text = NULL;
 
-      /* TRANSLATORS: where the editor's text has an error, and what the error is */
+      /* Translators: where the editor's text has an error, and what the error is */
       text = g_strdup_printf (_("line %u, column %u: %s"), line, column, reason);
       gtk_label_set_text (self->editor_status, text);
 
@@ -1154,7 +1154,7 @@ load_file (ShmlensStructurePanel *self)
   g_autofree char *message = NULL;
 
   if (!g_file_load_contents (self->file, NULL, &contents, &length, NULL, &error))
-    /* TRANSLATORS: a layout file's name, then why it could not be read */
+    /* Translators: a layout file's name, then why it could not be read */
     message = g_strdup_printf (_("Cannot read the layout %s: %s."), name, error->message);
   else if (memchr (contents, '\0', length) != NULL || !g_utf8_validate (contents, length, NULL))
     message = g_strdup_printf (_("%s is not a C header: it is not UTF-8 text."), name);
@@ -1163,7 +1163,7 @@ load_file (ShmlensStructurePanel *self)
       if (self->layout != NULL)
         {
           g_autofree char *with_note =
-            /* TRANSLATORS: after why a layout file could not be read */
+            /* Translators: after why a layout file could not be read */
             g_strdup_printf (_("%s The fields show the last layout read."), message);
           show_error (self, with_note, FALSE);
         }
@@ -1642,7 +1642,7 @@ type_bind_cb (ShmlensStructurePanel *self,
     gtk_label_set_text (label, "");
   else if (node->leaf.is_bitfield)
     {
-      /* TRANSLATORS: a bit-field's type and width, as C writes it: "unsigned int : 3" */
+      /* Translators: a bit-field's type and width, as C writes it: "unsigned int : 3" */
       g_autofree char *text = g_strdup_printf (_("%s : %u"), shmlens_type_get_name (node->type),
                                                node->leaf.bit_width);
       gtk_label_set_text (label, text);
@@ -1654,7 +1654,7 @@ type_bind_cb (ShmlensStructurePanel *self,
     size = g_strdup_printf (ngettext ("%u bit", "%u bits", node->leaf.bit_width), node->leaf.bit_width);
   else
     size = format_size (node->leaf.size);
-  /* TRANSLATORS: a tooltip: a C type and its size ("struct client · 40 bytes") */
+  /* Translators: a tooltip: a C type and its size ("struct client · 40 bytes") */
   tooltip = g_strdup_printf (_("%s \xc2\xb7 %s"), gtk_label_get_text (label), size);
   gtk_widget_set_tooltip_text (GTK_WIDGET (label), node->kind == NODE_RANGE ? size : tooltip);
 }
@@ -1751,7 +1751,7 @@ update_watch_mark (ShmlensStructurePanel *self,
   gtk_widget_set_visible (mark, watched);
   gtk_accessible_update_property (GTK_ACCESSIBLE (node->value_label),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  /* TRANSLATORS: said of a value plotted over time */
+                                  /* Translators: said of a value plotted over time */
                                   watched ? _("watched") : "", -1);
 }
 
@@ -1957,10 +1957,10 @@ setup_context_menu (ShmlensStructurePanel *self)
                                    G_N_ELEMENTS (action_entries), self);
   gtk_widget_insert_action_group (GTK_WIDGET (self), "structure", G_ACTION_GROUP (self->actions));
 
-  /* TRANSLATORS: a menu item: plot the selected field's value over time */
+  /* Translators: a menu item: plot the selected field's value over time */
   g_menu_append (menu, _("_Watch"), "structure.watch");
   g_menu_append (menu, _("Copy _Value"), "structure.copy-value");
-  /* TRANSLATORS: a menu item: copy "clients[2].heartbeat" */
+  /* Translators: a menu item: copy "clients[2].heartbeat" */
   g_menu_append (menu, _("Copy _Path"), "structure.copy-path");
   self->menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
   gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), FALSE);

@@ -569,7 +569,8 @@ on_pattern_changed (ShmlensWritersPanel *self)
   g_autofree char *text = NULL;
 
   if (layout != NULL)
-    /* Translators: a pattern's description, then the header and the struct it writes */
+    /* Translators: a pattern's description, then the struct it writes and the header
+     * that declares it */
     text = g_strdup_printf (_("%s Its layout: %s in %s."), pattern_description (pattern),
                             type_name, layout);
   else

@@ -306,6 +306,31 @@ shmlens_cli_format_mode (ShmlensSegment *segment)
   return g_strdup_printf ("%04o", shmlens_segment_get_mode (segment));
 }
 
+/**
+ * shmlens_cli_display_width:
+ * @text: UTF-8 text
+ *
+ * How many terminal columns @text takes: two for a wide character (CJK, as in the
+ * Chinese translation), none for a combining or zero-width one, one for the rest.
+ *
+ * Returns: the width in columns
+ */
+int
+shmlens_cli_display_width (const char *text)
+{
+  int width = 0;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iszerowidth (c))
+        continue;
+      width += g_unichar_iswide (c) ? 2 : 1;
+    }
+  return width;
+}
+
 /* Appends @text padded with spaces to @width characters (not bytes: sizes contain a
  * no-break space), on the left when @right_align. */
 void
@@ -314,7 +339,7 @@ shmlens_cli_append_padded (GString    *out,
                            int         width,
                            gboolean    right_align)
 {
-  int pad = width - (int) g_utf8_strlen (text, -1);
+  int pad = width - shmlens_cli_display_width (text);
 
   if (right_align)
     for (int i = 0; i < pad; i++)

@@ -363,13 +363,15 @@ run_counters (Run     *run,
   {
     /* Translators: column headings of the counters demo: the writer's slot, its process
      * id, its counter and the address at which it maps the segment */
-    const char *titles[] = { _("SLOT"), _("PID"), _("COUNTER"), _("MAPPED AT") };
+    const char *titles[] = { C_("column heading", "SLOT"), C_("column heading", "PID"),
+                             C_("column heading", "COUNTER"),
+                             C_("column heading", "MAPPED AT") };
     int widths[] = { 4, 8, 8 };
     g_autoptr(GString) out = g_string_new (NULL);
 
     /* the headings are translated: a column is as wide as its heading, in characters */
     for (guint c = 0; c < G_N_ELEMENTS (widths); c++)
-      widths[c] = MAX (widths[c], (int) g_utf8_strlen (titles[c], -1));
+      widths[c] = MAX (widths[c], shmlens_cli_display_width (titles[c]));
     shmlens_cli_append_padded (out, titles[0], widths[0], FALSE);
     g_string_append_c (out, ' ');
     shmlens_cli_append_padded (out, titles[1], widths[1], TRUE);

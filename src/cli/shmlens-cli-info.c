@@ -47,7 +47,7 @@ print_rows (Rows *rows)
   int width = 13;
 
   for (guint i = 0; i < rows->labels->len; i++)
-    width = MAX (width, (int) g_utf8_strlen (g_ptr_array_index (rows->labels, i), -1));
+    width = MAX (width, shmlens_cli_display_width (g_ptr_array_index (rows->labels, i)));
   for (guint i = 0; i < rows->labels->len; i++)
     {
       shmlens_cli_append_padded (out, g_ptr_array_index (rows->labels, i), width, FALSE);
@@ -67,26 +67,26 @@ print_attachments (GPtrArray *attachments)
   enum { PID, COMMAND, UID, HOW, START, END, OFFSET, PERMS, N_COLUMNS };
   const char *titles[N_COLUMNS] = {
     /* Translators: column heading of the processes attached to a segment: process id */
-    _("PID"),
+    C_("column heading", "PID"),
     /* Translators: column heading of the processes attached to a segment: its command */
-    _("COMMAND"),
+    C_("column heading", "COMMAND"),
     /* Translators: column heading of the processes attached to a segment: its user id */
-    _("UID"),
+    C_("column heading", "UID"),
     /* Translators: column heading of the processes attached to a segment: whether it
      * maps the segment or holds a descriptor to it */
-    _("HOW"),
+    C_("column heading", "HOW"),
     /* Translators: column heading of the processes attached to a segment: the start
      * address of its mapping */
-    _("START"),
+    C_("column heading", "START"),
     /* Translators: column heading of the processes attached to a segment: the end
      * address of its mapping */
-    _("END"),
+    C_("column heading", "END"),
     /* Translators: column heading of the processes attached to a segment: the offset
      * in the segment its mapping starts at */
-    _("OFFSET"),
+    C_("column heading", "OFFSET"),
     /* Translators: column heading of the processes attached to a segment: the
      * protection of its mapping or the mode of its descriptor, as “rw-s” */
-    _("PERMS"),
+    C_("column heading", "PERMS"),
   };
   const int min_widths[N_COLUMNS] = { 7, 16, 6, 5, 18, 18, 10, 0 };
   const gboolean right_align[N_COLUMNS] = { TRUE, FALSE, TRUE, FALSE, FALSE, FALSE, TRUE, FALSE };
@@ -122,9 +122,9 @@ print_attachments (GPtrArray *attachments)
     }
 
   for (int c = 0; c < N_COLUMNS; c++)
-    widths[c] = MAX (min_widths[c], (int) g_utf8_strlen (titles[c], -1));
+    widths[c] = MAX (min_widths[c], shmlens_cli_display_width (titles[c]));
   for (guint i = HOW; i < cells->len; i += N_COLUMNS)
-    widths[HOW] = MAX (widths[HOW], (int) g_utf8_strlen (g_ptr_array_index (cells, i), -1));
+    widths[HOW] = MAX (widths[HOW], shmlens_cli_display_width (g_ptr_array_index (cells, i)));
   /* the last column is not padded */
   widths[PERMS] = 0;
 

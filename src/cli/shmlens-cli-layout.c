@@ -208,7 +208,7 @@ print_declaration (GString            *out,
       while (*rest == ' ')
         rest++;
       g_string_append (out, column);
-      pad_to (out, line_width (out) + (gsize) MAX (1, TYPE_COLUMN - (int) g_utf8_strlen (column, -1)));
+      pad_to (out, line_width (out) + (gsize) MAX (1, TYPE_COLUMN - shmlens_cli_display_width (column)));
       g_string_append (out, rest);
     }
   else

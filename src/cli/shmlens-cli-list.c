@@ -92,23 +92,23 @@ print_table (GPtrArray *segments)
   enum { REF, SIZE, RESIDENT, OWNER, MODE, ATTACHED, N_COLUMNS };
   const char *titles[N_COLUMNS] = {
     /* Translators: column heading of `shmlens-cli list`: the segment's reference */
-    _("REF"),
+    C_("column heading", "REF"),
     /* Translators: column heading of `shmlens-cli list`: the segment's size */
-    _("SIZE"),
+    C_("column heading", "SIZE"),
     /* Translators: column heading of `shmlens-cli list`: the segment's memory in RAM */
-    _("RESIDENT"),
+    C_("column heading", "RESIDENT"),
     /* Translators: column heading of `shmlens-cli list`: the user who owns the segment */
-    _("OWNER"),
+    C_("column heading", "OWNER"),
     /* Translators: column heading of `shmlens-cli list`: the permission bits, as 0600 */
-    _("MODE"),
+    C_("column heading", "MODE"),
     /* Translators: column heading of `shmlens-cli list`: how many processes map or
      * hold the segment */
-    _("ATTACHED"),
+    C_("column heading", "ATTACHED"),
   };
   int widths[N_COLUMNS];
 
   for (int c = 0; c < N_COLUMNS; c++)
-    widths[c] = g_utf8_strlen (titles[c], -1);
+    widths[c] = shmlens_cli_display_width (titles[c]);
 
   for (guint i = 0; i < segments->len; i++)
     {
@@ -129,7 +129,7 @@ print_table (GPtrArray *segments)
         shmlens_user_name (shmlens_segment_get_uid (segment)), row->mode, row->attached
       };
       for (int c = 0; c < N_COLUMNS; c++)
-        widths[c] = MAX (widths[c], (int) g_utf8_strlen (cells[c], -1));
+        widths[c] = MAX (widths[c], shmlens_cli_display_width (cells[c]));
     }
   /* One long POSIX name must not widen every line: past 40 characters a reference
    * pushes the rest of its own line to the right instead. */
@@ -144,7 +144,7 @@ print_table (GPtrArray *segments)
     }
   g_string_append_c (out, ' ');
   /* Translators: the last column heading of `shmlens-cli list`: the segment's name */
-  g_string_append (out, _("NAME"));
+  g_string_append (out, C_("column heading", "NAME"));
   g_string_append_c (out, '\n');
 
   for (guint i = 0; i < segments->len; i++)

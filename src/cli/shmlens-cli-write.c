@@ -194,7 +194,7 @@ shmlens_cli_write (int    argc,
       /* Translators: the placeholder for seconds in --help, as in “--duration=S” */
       N_("S") },
     { "slot", 0, 0, G_OPTION_ARG_INT, &slot,
-      N_("This writer's slot among several (counters: which counter is its own)"), N_("N") },
+      N_("This writer's slot among several (counter: which counter is its own)"), N_("N") },
     { "sync", 0, 0, G_OPTION_ARG_STRING, &sync_text,
       /* Translators: race is a pattern; none, atomic and mutex are typed as they are */
       N_("race: none (the default), atomic, or mutex (process-shared, in the segment)"),

@@ -57,7 +57,8 @@ static void
 print_help (FILE *out)
 {
   fprintf (out, "%s\n", _("Usage:"));
-  /* Translators: the synopsis after “shmlens-cli”; COMMAND and OPTION are placeholders */
+  /* Translators: the synopsis after “shmlens-cli”; COMMAND and OPTION are placeholders,
+   * which may be translated (GLib translates its own “[OPTION…]”) */
   fprintf (out, "  shmlens-cli %s\n\n", _("COMMAND [OPTION…]"));
   fprintf (out, "%s\n\n", _("Inspect shared memory, read-only."));
   /* Translators: a heading, above the list of commands (the bash completion reads

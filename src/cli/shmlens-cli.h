@@ -58,6 +58,7 @@ void            shmlens_cli_write_segment_json (ShmlensJsonWriter *json,
 gboolean        shmlens_cli_print_json    (ShmlensJsonWriter *json,
                                            GError           **error);
 char           *shmlens_cli_format_mode   (ShmlensSegment  *segment);
+int                shmlens_cli_display_width  (const char  *text);
 void            shmlens_cli_append_padded (GString         *out,
                                            const char      *text,
                                            int              width,

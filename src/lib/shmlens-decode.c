@@ -52,9 +52,9 @@ static const FieldInfo field_info[SHMLENS_DECODE_N_FIELDS] = {
   [SHMLENS_DECODE_FLOAT_BE] = { N_("float big-endian"), 4, KIND_REAL, TRUE },
   [SHMLENS_DECODE_DOUBLE_LE] = { N_("double little-endian"), 8, KIND_REAL, FALSE },
   [SHMLENS_DECODE_DOUBLE_BE] = { N_("double big-endian"), 8, KIND_REAL, TRUE },
-  /* TRANSLATORS: time_t is the C type; keep it as it is */
+  /* Translators: time_t is the C type; keep it as it is */
   [SHMLENS_DECODE_TIME64_LE] = { N_("time_t little-endian"), 8, KIND_TIME, FALSE },
-  /* TRANSLATORS: time_t is the C type; keep it as it is */
+  /* Translators: time_t is the C type; keep it as it is */
   [SHMLENS_DECODE_TIME64_BE] = { N_("time_t big-endian"), 8, KIND_TIME, TRUE },
   [SHMLENS_DECODE_UTF8] = { N_("UTF-8 character"), 1, KIND_UTF8, FALSE },
   [SHMLENS_DECODE_BINARY] = { N_("binary"), 1, KIND_BINARY, FALSE },

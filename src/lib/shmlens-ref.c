@@ -15,8 +15,8 @@
 #include "shmlens-ref.h"
 #include "shmlens-sources-private.h"
 
-#define REF_FORMS "/NAME, posix:NAME, sysv:ID, sysv-key:0xKEY, memfd:PID:FD, " \
-                  "memfd:PID:0xADDRESS, anon:PID:0xADDRESS or file:PATH"
+#define REF_FORMS "/NAME, posix:NAME, sysv:SHMID, sysv-key:0xKEY, memfd:PID:FD, " \
+                  "memfd:PID:0xADDRESS, anon:PID:0xADDRESS, file:PATH"
 
 void
 shmlens_ref_free (ShmlensRef *ref)
@@ -196,9 +196,11 @@ shmlens_ref_parse (const char  *text,
       g_autofree char *escaped = shmlens_escape (text, -1);
 
       g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_INVALID_REF,
-                   /* Translators: the text given, and the forms of references
-                    * (/NAME, posix:NAME, sysv:ID…), which are not translated */
-                   _("“%s” is not a segment reference: write %s"), escaped, REF_FORMS);
+                   /* Translators: the text given, and the list of the forms of
+                    * references (/NAME, posix:NAME, sysv:SHMID…), which are not
+                    * translated */
+                   _("“%s” is not a segment reference. A reference is one of: %s"),
+                   escaped, REF_FORMS);
       ok = FALSE;
     }
 

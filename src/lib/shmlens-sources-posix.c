@@ -69,8 +69,9 @@ shmlens_sources_file_type_name (mode_t mode)
   if (S_ISBLK (mode))
     /* Translators: a kind of file, said in “it is %s, not a shared-memory segment” */
     return C_("file type", "a block device");
-  /* Translators: said of a file in “it is %s, not a shared-memory segment” */
-  return C_("file type", "not a regular file");
+  /* Translators: a kind of file (any other than those above), said in “it is %s,
+   * not a shared-memory segment” and “it is %s, not a regular file” */
+  return C_("file type", "a special file");
 }
 
 static ShmlensSegment *

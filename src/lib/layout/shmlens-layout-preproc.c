@@ -24,6 +24,7 @@ typedef struct
   gboolean builtin;   /* one of the prelude's: its tokens are shown where it is used */
   GPtrArray *params;  /* char * */
   GArray *body;       /* Token */
+  gint *param_of;     /* function-like: the parameter each token of body names, or -1 */
   gboolean disabled;  /* being expanded: not expanded again */
 } Macro;
 
@@ -252,6 +253,7 @@ macro_free (gpointer data)
   g_free (macro->name);
   g_clear_pointer (&macro->params, g_ptr_array_unref);
   g_array_unref (macro->body);
+  g_free (macro->param_of);
   g_free (macro);
 }
 
@@ -555,22 +557,6 @@ collect_arguments (Expander    *ex,
   return TRUE;
 }
 
-static gint
-param_index (Macro       *macro,
-             const Token *token)
-{
-  if (token->kind != TOKEN_IDENTIFIER || macro->params == NULL)
-    return -1;
-  for (guint i = 0; i < macro->params->len; i++)
-    {
-      const char *param = g_ptr_array_index (macro->params, i);
-
-      if (strlen (param) == token->length && memcmp (param, token->text, token->length) == 0)
-        return i;
-    }
-  return -1;
-}
-
 static gboolean
 expand_macro (Expander    *ex,
               Macro       *macro,
@@ -605,7 +591,7 @@ expand_macro (Expander    *ex,
   for (guint i = 0; i < macro->body->len; i++)
     {
       const Token *token = &g_array_index (macro->body, Token, i);
-      gint index = param_index (macro, token);
+      gint index = macro->param_of != NULL ? macro->param_of[i] : -1;
 
       if (index >= 0)
         {
@@ -628,7 +614,9 @@ expand_macro (Expander    *ex,
         g_array_append_val (tokens, *token);
     }
 
-  if (!charge (ex->pp, name, tokens->len + 1, error))
+  /* the body is walked whatever its parameters expand to: a long body of a parameter
+   * that expands to nothing is work too */
+  if (!charge (ex->pp, name, MAX (tokens->len, macro->body->len) + 1, error))
     {
       g_array_unref (tokens);
       return FALSE;
@@ -828,7 +816,7 @@ directive_include (Preproc  *pp,
     }
   if (name == NULL)
     /* Translators: FILE is a placeholder for a file name; the C tokens stay */
-    return end_of_line_error (error, line, 0, _("expected a header name, “FILE” or <FILE>, after "
+    return end_of_line_error (error, line, 0, _("expected a header name, \"FILE\" or <FILE>, after "
                                                 "“#include”, found %s"));
   if (shmlens_preproc_header_known (name, system))
     return TRUE;
@@ -851,7 +839,9 @@ directive_define (Preproc  *pp,
 {
   const Token *name;
   g_autoptr(GPtrArray) params = NULL;
+  g_autoptr(GHashTable) param_indices = NULL;  /* name → index + 1, names in params */
   g_autoptr(GArray) body = NULL;
+  g_autofree gint *param_of = NULL;
   g_autofree char *quoted = NULL;
   Macro *macro;
   guint i = 1;
@@ -869,6 +859,7 @@ directive_define (Preproc  *pp,
   if (line_is_punct (line, 1, P_LPAREN) && !(line->tokens[1].flags & TOKEN_FLAG_SPACE))
     {
       params = g_ptr_array_new_with_free_func (g_free);
+      param_indices = g_hash_table_new (g_str_hash, g_str_equal);
       i = 2;
       if (line_is_punct (line, i, P_RPAREN))
         i++;
@@ -894,10 +885,10 @@ directive_define (Preproc  *pp,
                 return FALSE;
               }
             param_name = shmlens_token_dup_text (param);
-            for (guint j = 0; j < params->len; j++)
-              if (g_str_equal (g_ptr_array_index (params, j), param_name))
-                return fail (error, param, SHMLENS_LAYOUT_ERROR_INVALID,
-                             _("duplicate parameter “%s” in macro %s"), param_name, quoted);
+            if (g_hash_table_contains (param_indices, param_name))
+              return fail (error, param, SHMLENS_LAYOUT_ERROR_INVALID,
+                           _("duplicate parameter “%s” in macro %s"), param_name, quoted);
+            g_hash_table_insert (param_indices, param_name, GUINT_TO_POINTER (params->len + 1));
             g_ptr_array_add (params, g_steal_pointer (&param_name));
             i++;
             if (line_is_punct (line, i, P_RPAREN))
@@ -938,6 +929,24 @@ directive_define (Preproc  *pp,
       g_array_append_val (body, token);
     }
 
+  /* Which parameter each token names, found once here rather than at every
+   * expansion: a macro of many parameters may be expanded many times. */
+  if (params != NULL)
+    {
+      param_of = g_new (gint, MAX (body->len, 1));
+      for (guint j = 0; j < body->len; j++)
+        {
+          const Token *token = &g_array_index (body, Token, j);
+          g_autofree char *text = NULL;
+
+          param_of[j] = -1;
+          if (token->kind != TOKEN_IDENTIFIER)
+            continue;
+          text = shmlens_token_dup_text (token);
+          param_of[j] = GPOINTER_TO_INT (g_hash_table_lookup (param_indices, text)) - 1;
+        }
+    }
+
   /* A redefinition replaces the macro, as gcc does (it only warns). */
   macro = g_new0 (Macro, 1);
   macro->name = shmlens_token_dup_text (name);
@@ -945,6 +954,7 @@ directive_define (Preproc  *pp,
   macro->builtin = pp->reading_prelude;
   macro->params = g_steal_pointer (&params);
   macro->body = g_steal_pointer (&body);
+  macro->param_of = g_steal_pointer (&param_of);
   g_ptr_array_add (pp->all_macros, macro);
   g_hash_table_replace (pp->macros, macro->name, macro);
   return TRUE;
@@ -1058,7 +1068,7 @@ evaluate_operator (Expander  *ex,
       if (name == NULL)
         return end_of_line_error (error, &line, j,
                                   /* Translators: FILE is a placeholder for a file name */
-                                  include ? _("expected a header name, “FILE” or <FILE>, "
+                                  include ? _("expected a header name, \"FILE\" or <FILE>, "
                                               "found %s")
                                           : _("expected an attribute name, found %s"));
       if (!line_is_punct (&line, j, P_RPAREN))
