@@ -36,13 +36,13 @@ def main():
         under_prefix(mandir, 'man1', 'shmlens-cli.1'),
         under_prefix(completion_dir, 'shmlens-cli'),
     }
-    # Translations, once po/ is built by Meson: one catalogue per language in LINGUAS.
-    linguas = os.path.join(po_srcdir, 'LINGUAS')
-    if os.path.exists(os.path.join(po_srcdir, 'meson.build')) and os.path.exists(linguas):
-        with open(linguas, encoding='utf-8') as f:
-            for line in f:
-                for lang in line.split('#', 1)[0].split():
-                    expected.add(under_prefix(localedir, lang, 'LC_MESSAGES', 'shmlens.mo'))
+    # Translations: one catalogue per language in LINGUAS.
+    languages = []
+    with open(os.path.join(po_srcdir, 'LINGUAS'), encoding='utf-8') as f:
+        for line in f:
+            languages += line.split('#', 1)[0].split()
+    for lang in languages:
+        expected.add(under_prefix(localedir, lang, 'LC_MESSAGES', 'shmlens.mo'))
 
     with tempfile.TemporaryDirectory(prefix='shmlens-install-') as destdir:
         # Without --no-rebuild: meson test builds only the tests' own dependencies,
@@ -85,6 +85,19 @@ def main():
                 failures.append('%s lacks %r' % (path, needle.strip()))
             if '@APP_ID@' in text:
                 failures.append('%s still holds @APP_ID@' % path)
+
+        # The desktop file and the metainfo carry every language's translation
+        # (i18n.merge_file).
+        for parts, marker in (((datadir, 'applications', app_id + '.desktop'), 'Comment[%s]='),
+                              ((datadir, 'metainfo', app_id + '.metainfo.xml'), 'xml:lang="%s"')):
+            path = installed_path(*parts)
+            if not os.path.exists(path):
+                continue
+            with open(path, encoding='utf-8') as f:
+                text = f.read()
+            for lang in languages:
+                if marker % lang not in text:
+                    failures.append('%s has no %s translation (%r)' % (path, lang, marker % lang))
 
         # Icons are SVG documents of the sizes their folders promise.
         for parts, view_box in (((datadir, 'icons', 'hicolor', 'scalable', 'apps', app_id + '.svg'), '0 0 128 128'),
