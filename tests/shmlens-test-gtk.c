@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "shmlens-test-gtk.h"
+#include "shmlens-test-util.h"
 
 static void
 test_no_display (void)
@@ -76,4 +77,49 @@ shmlens_test_find_widget (GtkWidget *root,
         return found;
     }
   return NULL;
+}
+
+/**
+ * shmlens_test_window_open:
+ * @open: where to keep what was opened
+ * @app: the test's application
+ * @tag: a word for the segment's name
+ * @size: the segment's size
+ *
+ * Creates a POSIX segment, opens it in a new main window shown on screen, and runs
+ * the main loop until the page has refreshed.
+ */
+void
+shmlens_test_window_open (ShmlensTestWindow  *open,
+                          ShmlensApplication *app,
+                          const char         *tag,
+                          gsize               size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ref = NULL;
+
+  open->name = shmlens_test_posix_create (tag, NULL, size);
+  ref = g_strconcat ("/", open->name, NULL);
+  open->window = shmlens_window_new (app);
+  gtk_window_present (GTK_WINDOW (open->window));
+  g_assert_true (shmlens_window_open_ref (open->window, ref, &error));
+  g_assert_no_error (error);
+  open->page = shmlens_window_get_current_page (open->window);
+  g_assert_nonnull (open->page);
+  shmlens_test_run_main_loop_for (300);
+}
+
+/**
+ * shmlens_test_window_close:
+ * @open: what shmlens_test_window_open() opened
+ *
+ * Destroys the window and removes the segment.
+ */
+void
+shmlens_test_window_close (ShmlensTestWindow *open)
+{
+  gtk_window_destroy (GTK_WINDOW (open->window));
+  shmlens_test_run_main_loop_for (50);
+  shmlens_test_posix_remove (open->name);
+  g_clear_pointer (&open->name, g_free);
 }

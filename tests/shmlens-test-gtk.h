@@ -5,6 +5,8 @@
 #include <gtk/gtk.h>
 
 #include "shmlens-application.h"
+#include "shmlens-segment-page.h"
+#include "shmlens-window.h"
 
 G_BEGIN_DECLS
 
@@ -12,5 +14,19 @@ gboolean            shmlens_test_gtk_available   (const char *suite);
 ShmlensApplication *shmlens_test_application_new (void);
 GtkWidget          *shmlens_test_find_widget     (GtkWidget  *root,
                                                   GType       type);
+
+/* A main window on screen with a new POSIX segment open in a page. */
+typedef struct
+{
+  char *name;                 /* the segment's name, without the slash */
+  ShmlensWindow *window;
+  ShmlensSegmentPage *page;
+} ShmlensTestWindow;
+
+void                shmlens_test_window_open     (ShmlensTestWindow  *open,
+                                                  ShmlensApplication *app,
+                                                  const char         *tag,
+                                                  gsize               size);
+void                shmlens_test_window_close    (ShmlensTestWindow  *open);
 
 G_END_DECLS

@@ -251,51 +251,18 @@ test_every_preference_has_a_control (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-typedef struct
-{
-  char *name;
-  ShmlensWindow *window;
-  ShmlensSegmentPage *page;
-} OpenWindow;
-
-static void
-open_window (OpenWindow *open)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *ref = NULL;
-
-  open->name = shmlens_test_posix_create ("prefs", NULL, SEGMENT_SIZE);
-  ref = g_strconcat ("/", open->name, NULL);
-  open->window = shmlens_window_new (app);
-  gtk_window_present (GTK_WINDOW (open->window));
-  g_assert_true (shmlens_window_open_ref (open->window, ref, &error));
-  g_assert_no_error (error);
-  open->page = shmlens_window_get_current_page (open->window);
-  g_assert_nonnull (open->page);
-  shmlens_test_run_main_loop_for (200);
-}
-
-static void
-close_window (OpenWindow *open)
-{
-  gtk_window_destroy (GTK_WINDOW (open->window));
-  shmlens_test_run_main_loop_for (50);
-  shmlens_test_posix_remove (open->name);
-  g_clear_pointer (&open->name, g_free);
-}
-
 /* The preferences change what they are for, in a window with a segment open. */
 static void
 test_preferences_apply (void)
 {
   GSettings *settings = shmlens_settings_get ();
-  OpenWindow open = { 0 };
+  ShmlensTestWindow open = { 0 };
   ShmlensHexView *hex_view;
   GtkWidget *overview, *inspector, *structure, *list, *rate;
   g_autofree char *font = NULL;
 
   reset_settings ();
-  open_window (&open);
+  shmlens_test_window_open (&open, app, "prefs", SEGMENT_SIZE);
   hex_view = shmlens_segment_page_get_hex_view (open.page);
   overview = shmlens_test_find_widget (GTK_WIDGET (open.page), SHMLENS_TYPE_OVERVIEW);
   inspector = shmlens_test_find_widget (GTK_WIDGET (open.page), SHMLENS_TYPE_INSPECTOR);
@@ -359,7 +326,7 @@ test_preferences_apply (void)
     g_assert_cmpint (big_row, >, small_row);
   }
 
-  close_window (&open);
+  shmlens_test_window_close (&open);
 }
 
 /* The primary menu's settings.* actions change the keys. */
@@ -367,11 +334,11 @@ static void
 test_settings_actions (void)
 {
   GSettings *settings = shmlens_settings_get ();
-  OpenWindow open = { 0 };
+  ShmlensTestWindow open = { 0 };
   GtkWidget *list;
 
   reset_settings ();
-  open_window (&open);
+  shmlens_test_window_open (&open, app, "prefs", SEGMENT_SIZE);
   list = shmlens_test_find_widget (GTK_WIDGET (open.window), SHMLENS_TYPE_SEGMENT_LIST);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (open.window), "settings.bytes-per-row",
@@ -416,7 +383,7 @@ test_settings_actions (void)
     g_assert_true (shown);
   }
 
-  close_window (&open);
+  shmlens_test_window_close (&open);
 }
 
 /* The window's size and panels are remembered: a new window opens as the last was. */
@@ -424,7 +391,7 @@ static void
 test_window_state_remembered (void)
 {
   GSettings *settings = shmlens_settings_get ();
-  OpenWindow open = { 0 };
+  ShmlensTestWindow open = { 0 };
   GtkWidget *list;
   int width, height;
   g_autofree char *panel = NULL;
@@ -434,7 +401,7 @@ test_window_state_remembered (void)
   g_settings_set_int (settings, "window-height", 740);
   g_settings_set_int (settings, "sidebar-width", 420);
   g_settings_set_string (settings, "side-panel", "attachments");
-  open_window (&open);
+  shmlens_test_window_open (&open, app, "prefs", SEGMENT_SIZE);
 
   gtk_window_get_default_size (GTK_WINDOW (open.window), &width, &height);
   g_assert_cmpint (width, ==, 900);
@@ -461,14 +428,14 @@ test_window_state_remembered (void)
   list = shmlens_test_find_widget (GTK_WIDGET (open.window), SHMLENS_TYPE_SEGMENT_LIST);
   gtk_widget_set_visible (list, FALSE);
   g_assert_false (g_settings_get_boolean (settings, "sidebar-visible"));
-  close_window (&open);
+  shmlens_test_window_close (&open);
 
-  open_window (&open);
+  shmlens_test_window_open (&open, app, "prefs", SEGMENT_SIZE);
   list = shmlens_test_find_widget (GTK_WIDGET (open.window), SHMLENS_TYPE_SEGMENT_LIST);
   g_assert_false (gtk_widget_get_visible (list));
   gtk_window_get_default_size (GTK_WINDOW (open.window), &width, &height);
   g_assert_cmpint (width, ==, 1000);
-  close_window (&open);
+  shmlens_test_window_close (&open);
 }
 
 /* A settings portal on the session bus, as a desktop runs one: the style follows
@@ -703,14 +670,14 @@ test_remove_asks_first (void)
 
   /* a segment Shmlens did not create has no Remove on screen */
   {
-    OpenWindow open = { 0 };
+    ShmlensTestWindow open = { 0 };
 
-    open_window (&open);
+    shmlens_test_window_open (&open, app, "prefs", SEGMENT_SIZE);
     shmlens_test_run_main_loop_for (300);
     remove = find_button (GTK_WIDGET (open.window), "_Remove");
     g_assert_nonnull (remove);
     g_assert_false (gtk_widget_get_mapped (remove));
-    close_window (&open);
+    shmlens_test_window_close (&open);
   }
 }
 

@@ -188,43 +188,10 @@ assert_covered (GHashTable *set,
     g_error ("%s:%s", what, missing->str);
 }
 
-typedef struct
-{
-  char *name;
-  ShmlensWindow *window;
-} OpenWindow;
-
-/* A window with a segment open in a page, on screen. */
-static void
-open_window (OpenWindow *open)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *ref = NULL;
-
-  open->name = shmlens_test_posix_create ("shortcuts", NULL, SEGMENT_SIZE);
-  ref = g_strconcat ("/", open->name, NULL);
-  open->window = shmlens_window_new (app);
-  gtk_window_present (GTK_WINDOW (open->window));
-  g_assert_true (shmlens_window_open_ref (open->window, ref, &error));
-  g_assert_no_error (error);
-  g_assert_nonnull (shmlens_window_get_current_page (open->window));
-  shmlens_test_run_main_loop_for (300);
-}
-
-static void
-close_window (OpenWindow *open)
-{
-  gtk_window_destroy (GTK_WINDOW (open->window));
-  shmlens_test_run_main_loop_for (50);
-  shmlens_test_posix_remove (open->name);
-  g_clear_pointer (&open->name, g_free);
-}
-
-
 static void
 test_shortcuts_window_complete (void)
 {
-  OpenWindow open = { 0 };
+  ShmlensTestWindow open = { 0 };
   GtkShortcutsWindow *overlay;
   g_autoptr(GHashTable) real = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -234,7 +201,7 @@ test_shortcuts_window_complete (void)
   g_autofree char *ctrl_q = NULL;
   g_autofree char *ctrl_kp_home = NULL;
 
-  open_window (&open);
+  shmlens_test_window_open (&open, app, "shortcuts", SEGMENT_SIZE);
 
   /* The help overlay, with its action and its accelerator. */
   overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (open.window));
@@ -264,7 +231,7 @@ test_shortcuts_window_complete (void)
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (overlay)) == GTK_WINDOW (open.window));
   gtk_widget_set_visible (GTK_WIDGET (overlay), FALSE);
 
-  close_window (&open);
+  shmlens_test_window_close (&open);
 }
 
 static GtkAboutDialog *
@@ -401,12 +368,12 @@ static void
 test_icon_buttons_named (void)
 {
   static const char * const panels[] = { "inspector", "attachments", "structure", "writers" };
-  OpenWindow open = { 0 };
+  ShmlensTestWindow open = { 0 };
   GtkWidget *hex_view;
   g_autoptr(GString) unnamed = g_string_new (NULL);
   guint n_checked = 0;
 
-  open_window (&open);
+  shmlens_test_window_open (&open, app, "shortcuts", SEGMENT_SIZE);
   /* the find bar's buttons too */
   hex_view = shmlens_test_find_widget (GTK_WIDGET (open.window), SHMLENS_TYPE_HEX_VIEW);
   g_assert_nonnull (hex_view);
@@ -425,7 +392,7 @@ test_icon_buttons_named (void)
   if (unnamed->len > 0)
     g_error ("icon-only buttons without a tooltip or an accessible name:%s", unnamed->str);
 
-  close_window (&open);
+  shmlens_test_window_close (&open);
 }
 
 int

@@ -39,59 +39,50 @@ struct _ShmlensPreferencesWindow
 
 G_DEFINE_FINAL_TYPE (ShmlensPreferencesWindow, shmlens_preferences_window, GTK_TYPE_WINDOW)
 
-/* The drop-downs' entries, in their order in the .ui file. */
-static const guint bytes_per_row_choices[] = { 0, 8, 16, 32 };
-static const guint group_size_choices[] = { 1, 2, 4, 8 };
+/* A drop-down of numbers: its entries, in their order in the .ui file, and how a
+ * key's value between them reads (the choice below it). */
+typedef struct
+{
+  const guint *values;
+  guint n_values;
+  guint (*valid) (guint value);
+} NumberChoices;
+
+static const guint bytes_per_row_values[] = { 0, 8, 16, 32 };
+static const guint group_size_values[] = { 1, 2, 4, 8 };
+static const NumberChoices bytes_per_row_choices = {
+  bytes_per_row_values, G_N_ELEMENTS (bytes_per_row_values), shmlens_settings_valid_bytes_per_row,
+};
+static const NumberChoices group_size_choices = {
+  group_size_values, G_N_ELEMENTS (group_size_values), shmlens_settings_valid_group_size,
+};
 static const char * const style_choices[] = { "system", "light", "dark" };
 
 static gboolean
-get_bytes_per_row_index (GValue   *value,
-                         GVariant *variant,
-                         gpointer  user_data)
+get_number_index (GValue   *value,
+                  GVariant *variant,
+                  gpointer  user_data)
 {
-  guint bytes = shmlens_settings_valid_bytes_per_row (g_variant_get_uint32 (variant));
+  const NumberChoices *choices = user_data;
+  guint number = choices->valid (g_variant_get_uint32 (variant));
 
-  for (guint i = 0; i < G_N_ELEMENTS (bytes_per_row_choices); i++)
-    if (bytes_per_row_choices[i] == bytes)
+  for (guint i = 0; i < choices->n_values; i++)
+    if (choices->values[i] == number)
       g_value_set_uint (value, i);
   return TRUE;
 }
 
 static GVariant *
-set_bytes_per_row_index (const GValue       *value,
-                         const GVariantType *expected_type,
-                         gpointer            user_data)
+set_number_index (const GValue       *value,
+                  const GVariantType *expected_type,
+                  gpointer            user_data)
 {
+  const NumberChoices *choices = user_data;
   guint index = g_value_get_uint (value);
 
-  if (index >= G_N_ELEMENTS (bytes_per_row_choices))
+  if (index >= choices->n_values)
     return NULL;
-  return g_variant_new_uint32 (bytes_per_row_choices[index]);
-}
-
-static gboolean
-get_group_size_index (GValue   *value,
-                      GVariant *variant,
-                      gpointer  user_data)
-{
-  guint group = shmlens_settings_valid_group_size (g_variant_get_uint32 (variant));
-
-  for (guint i = 0; i < G_N_ELEMENTS (group_size_choices); i++)
-    if (group_size_choices[i] == group)
-      g_value_set_uint (value, i);
-  return TRUE;
-}
-
-static GVariant *
-set_group_size_index (const GValue       *value,
-                      const GVariantType *expected_type,
-                      gpointer            user_data)
-{
-  guint index = g_value_get_uint (value);
-
-  if (index >= G_N_ELEMENTS (group_size_choices))
-    return NULL;
-  return g_variant_new_uint32 (group_size_choices[index]);
+  return g_variant_new_uint32 (choices->values[index]);
 }
 
 static gboolean
@@ -207,11 +198,11 @@ bind_settings (ShmlensPreferencesWindow *self)
   g_settings_bind (settings, "confirm-remove", self->confirm_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (settings, "bytes-per-row", self->bytes_dropdown, "selected",
-                                G_SETTINGS_BIND_DEFAULT, get_bytes_per_row_index,
-                                set_bytes_per_row_index, NULL, NULL);
+                                G_SETTINGS_BIND_DEFAULT, get_number_index, set_number_index,
+                                (gpointer) &bytes_per_row_choices, NULL);
   g_settings_bind_with_mapping (settings, "group-size", self->group_dropdown, "selected",
-                                G_SETTINGS_BIND_DEFAULT, get_group_size_index,
-                                set_group_size_index, NULL, NULL);
+                                G_SETTINGS_BIND_DEFAULT, get_number_index, set_number_index,
+                                (gpointer) &group_size_choices, NULL);
   g_settings_bind_with_mapping (settings, "style", self->style_dropdown, "selected",
                                 G_SETTINGS_BIND_DEFAULT, get_style_index, set_style_index,
                                 NULL, NULL);
