@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""bench-soak: the app for an hour with four writers and a 30 Hz refresh.
+
+Starts the Counters demo in the app (`shmlens --demo=counters`: three writer
+processes, one slot each) and a fourth writer (`shmlens-cli write --pattern=counter
+--slot=3`) in the same segment, with the refresh rate at 30 Hz (a private keyfile
+settings backend, so the person's settings are never touched). After the first minute
+and at the end it reads the app's Rss and Pss (/proc/PID/smaps_rollup) and counts its
+file descriptors (/proc/PID/fd). Goals: memory at the end within 5 % of memory after
+the first minute, and no descriptor leaked.
+
+usage: bench-soak.py [SECONDS]   (default 3600; needs DISPLAY; SHMLENS_APP, SHMLENS_CLI)
+Not part of the test suite: `meson test -C _build --benchmark soak --verbose` runs it.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+DEFAULT_SECONDS = 3600
+WARMUP = 60
+RATE = 30
+GOAL_GROWTH = 0.05
+
+
+def memory(pid):
+    values = {}
+    with open('/proc/%d/smaps_rollup' % pid) as f:
+        for line in f:
+            parts = line.split()
+            if parts and parts[0] in ('Rss:', 'Pss:'):
+                values[parts[0][:-1]] = int(parts[1])
+    return values['Rss'], values['Pss']
+
+
+def descriptors(pid):
+    return sorted(os.readlink('/proc/%d/fd/%s' % (pid, fd)) for fd in os.listdir('/proc/%d/fd' % pid))
+
+
+def find_segment(pid, timeout=30):
+    """The demo's segment, from the app's mappings (its writers map it too)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for name in os.listdir('/dev/shm'):
+            if name.startswith('shmlens-demo-counters-'):
+                return '/' + name
+        time.sleep(0.5)
+    raise SystemExit('bench-soak: the Counters demo made no segment within %d s' % timeout)
+
+
+def main():
+    seconds = int(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_SECONDS
+    app = os.environ.get('SHMLENS_APP')
+    cli = os.environ.get('SHMLENS_CLI')
+    if not app or not cli:
+        raise SystemExit('bench-soak: run it through meson (SHMLENS_APP and SHMLENS_CLI)')
+    if not os.environ.get('DISPLAY'):
+        raise SystemExit('bench-soak: needs an X display (xvfb-run)')
+
+    with tempfile.TemporaryDirectory(prefix='shmlens-soak-') as home:
+        settings = os.path.join(home, 'glib-2.0', 'settings')
+        os.makedirs(settings)
+        with open(os.path.join(settings, 'keyfile'), 'w') as f:
+            f.write('[io/github/shmlens/Shmlens]\nrefresh-rate=uint32 %d\n' % RATE)
+        runtime = os.path.join(home, 'runtime')
+        os.mkdir(runtime, 0o700)
+        env = dict(os.environ, GSETTINGS_BACKEND='keyfile', XDG_CONFIG_HOME=home,
+                   XDG_RUNTIME_DIR=runtime)
+        schemas = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(app))), 'data')
+        env['GSETTINGS_SCHEMA_DIR'] = schemas
+
+        proc = subprocess.Popen([app, '--demo=counters'], env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        writer = None
+        try:
+            ref = find_segment(proc.pid)
+            writer = subprocess.Popen([cli, 'write', ref, '--pattern=counter', '--slot=3',
+                                       '--rate=10'], env=env, stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            time.sleep(WARMUP)
+            rss1, pss1 = memory(proc.pid)
+            fds1 = descriptors(proc.pid)
+            print('after %d s: Rss %.1f MB, Pss %.1f MB, %d descriptors'
+                  % (WARMUP, rss1 / 1024, pss1 / 1024, len(fds1)), flush=True)
+            end = time.monotonic() + seconds - WARMUP
+            while time.monotonic() < end:
+                time.sleep(min(60, max(0, end - time.monotonic())))
+                if proc.poll() is not None:
+                    raise SystemExit('bench-soak: the app exited (%s): %s'
+                                     % (proc.returncode, proc.stderr.read().decode()[-2000:]))
+                rss, pss = memory(proc.pid)
+                print('  %5d s: Rss %.1f MB, Pss %.1f MB' % (seconds - (end - time.monotonic()),
+                                                          rss / 1024, pss / 1024), flush=True)
+            rss2, pss2 = memory(proc.pid)
+            fds2 = descriptors(proc.pid)
+            growth = (rss2 - rss1) / rss1
+            print('after %d s: Rss %.1f MB, Pss %.1f MB, %d descriptors'
+                  % (seconds, rss2 / 1024, pss2 / 1024, len(fds2)))
+            print('memory growth from the first minute to the end: %+.1f %% of Rss, %+.1f %% of '
+                  'Pss (goal within ±%d %%) %s' % (100 * growth, 100 * (pss2 - pss1) / pss1,
+                                                   100 * GOAL_GROWTH,
+                                                   'met' if abs(growth) <= GOAL_GROWTH else 'MISSED'))
+            leaked = sorted(set(fds2) - set(fds1))
+            print('descriptors: %d then %d; new since the first minute: %s %s'
+                  % (len(fds1), len(fds2), leaked or 'none', 'met' if not leaked else 'MISSED'))
+            return 0 if abs(growth) <= GOAL_GROWTH and not leaked else 1
+        finally:
+            for p in (writer, proc):
+                if p is not None and p.poll() is None:
+                    p.send_signal(signal.SIGTERM)
+                    try:
+                        p.wait(timeout=10)
+                    except subprocess.TimeoutExpired:
+                        p.kill()
+                        p.wait()
+
+
+if __name__ == '__main__':
+    sys.exit(main())
