@@ -48,6 +48,7 @@ import subprocess
 import sys
 import threading
 import time
+import unittest
 
 __all__ = [
     'CliResult', 'CliTimeout', 'Helper', 'PosixSegment', 'SysvSegment',
@@ -148,12 +149,25 @@ class CliResult:
         return '<CliResult %r exit %s>' % (self.argv, self.returncode)
 
 
+# The CLI tests' memcheck pass (build-aux/memcheck): the CLI runs 20 to 50 times
+# slower and with valgrind's own memory, so what measures time or memory is skipped.
+UNDER_VALGRIND = bool(os.environ.get('SHMLENS_VALGRIND'))
+
+
+def skip_under_valgrind(reason):
+    """Skips a test in the memcheck pass, saying why."""
+    return unittest.skipIf(UNDER_VALGRIND, 'under valgrind: ' + reason)
+
+
 def cli_path():
-    """The shmlens-cli under test, from the environment variable SHMLENS_CLI."""
+    """The shmlens-cli under test, from the environment variable SHMLENS_CLI; with
+    SHMLENS_VALGRIND=DIR, tests/valgrind-cli, which runs it under memcheck."""
     path = os.environ.get('SHMLENS_CLI')
     if not path:
         raise RuntimeError('SHMLENS_CLI is not set: run the tests with “meson test”, '
                            'which points it at the built shmlens-cli')
+    if os.environ.get('SHMLENS_VALGRIND'):
+        return os.path.join(os.path.dirname(os.path.abspath(__file__)), 'valgrind-cli')
     return path
 
 

@@ -17,7 +17,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from shmlens_testlib import PosixSegment, cli_path, run_cli, unique_name, wait_until  # noqa: E402
+from shmlens_testlib import PosixSegment, cli_path, run_cli, unique_name, wait_until, skip_under_valgrind  # noqa: E402
 
 
 def writer_pids(runtime):
@@ -95,6 +95,8 @@ class Writers(unittest.TestCase):
             if before is not None:
                 self.assertEqual(other.read(), before)
 
+    @skip_under_valgrind('it times a writer process')
+
     def test_counter_at_its_rate_with_json_events(self):
         ref = self.create()
         result = self.ok('write', ref, '--pattern=counter', '--slot=2', '--rate=50',
@@ -133,6 +135,8 @@ class Writers(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, err)
         self.assertRegex(out.decode(), r'wave wrote \d+ iterations? in [\d.]+ s \(SIGTERM\)')
 
+    @skip_under_valgrind('it times a writer process')
+
     def test_writer_dies_with_its_parent(self):
         ref = self.create()
         # A parent shell that starts the writer, then is killed with SIGKILL.
@@ -151,6 +155,8 @@ class Writers(unittest.TestCase):
         finally:
             for pid in writer_pids(self.runtime) - self.writers_before:
                 os.kill(pid, signal.SIGKILL)
+
+    @skip_under_valgrind('it times a writer process')
 
     def test_writer_whose_parent_died_before_it_asked(self):
         """The parent exits before the writer reaches prctl(PR_SET_PDEATHSIG): the
@@ -207,6 +213,8 @@ class Writers(unittest.TestCase):
                                    'size': 256, 'message': 'Message from first process.'})
         self.assertFalse(os.path.exists('/dev/shm/MyFileMappingObject'))
         self.assertEqual(self.registry_names(), [])
+
+    @skip_under_valgrind('it counts what writers do in a given time')
 
     def test_counters(self):
         outcome = self.demo('counters', '--writers=3', '--duration=2')
@@ -274,6 +282,8 @@ class Writers(unittest.TestCase):
             self.assertRegex(result.err, r'The “Hello, Shared Memory” demo needs the name '
                                          r'/MyFileMappingObject: .*is not one of them')
             self.assertTrue(os.path.exists('/dev/shm/MyFileMappingObject'))
+
+    @skip_under_valgrind('it times a writer process')
 
     def test_demo_killed_leaves_no_writer(self):
         proc = subprocess.Popen([cli_path(), 'demo', 'counters', '--duration=60'],

@@ -13,7 +13,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from shmlens_testlib import PosixSegment, cli_path, run_cli, unique_name  # noqa: E402
+from shmlens_testlib import PosixSegment, cli_path, run_cli, unique_name, skip_under_valgrind  # noqa: E402
 
 # What the CLI reads per step: inputs around it cross its chunk boundaries.
 CHUNK = 128 * 1024
@@ -304,6 +304,8 @@ class Errors(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.describe())
         for option in ('--format', '--offset', '--length', 'REF'):
             self.assertIn(option, result.out)
+
+    @skip_under_valgrind('it measures peak memory')
 
     def test_memory_stays_bounded(self):
         # 1 GiB of holes: streamed, squeezed into three lines, in a few MiB of memory,

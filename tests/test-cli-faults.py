@@ -15,7 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from shmlens_testlib import (  # noqa: E402
     POSIX_DIR, CliTimeout, Helper, PosixSegment, SysvSegment, cli_has_command, cli_path,
-    run_cli, shmlens_escape, sysv_row, unique_name,
+    run_cli, shmlens_escape, skip_under_valgrind, sysv_row, unique_name,
 )
 
 NOBODY = 65534
@@ -347,6 +347,8 @@ class PermissionTests(unittest.TestCase):
         self.assertIn('root', message)
         self.assertIn('0600', message)
 
+    @skip_under_valgrind("valgrind's shmat() asks for the size first and, denied, fails with EINVAL instead of EACCES")
+
     def test_sysv_dump_and_watch_denied(self):
         sysv = SysvSegment(size=8192, mode=0o600)
         self.addCleanup(sysv.remove)
@@ -488,6 +490,8 @@ print(made)
 
 
 class ProcessesVanishTests(unittest.TestCase):
+
+    @skip_under_valgrind('the scan must be fast enough to meet processes that live milliseconds')
 
     def test_list_survives_processes_exiting_mid_scan(self):
         churn = subprocess.Popen([sys.executable, '-c', CHURN_SOURCE], stdin=subprocess.PIPE,

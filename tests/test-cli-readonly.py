@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from shmlens_testlib import (  # noqa: E402
     Helper, PosixSegment, SysvSegment, cli_has_command, cli_path, run_cli, sysv_row,
-    unique_name,
+    unique_name, UNDER_VALGRIND,
 )
 
 PAGE = os.sysconf('SC_PAGE_SIZE')
@@ -37,7 +37,11 @@ def run_ok(testcase, *args, **kwargs):
 
 def run_watch_briefly(testcase, ref, seconds=1.0):
     """Runs `watch REF` (polling every 10 ms) for a while and interrupts it as a user
-    would (Ctrl-C). Nothing changes the segment meanwhile, so --count would never end it."""
+    would (Ctrl-C). Nothing changes the segment meanwhile, so --count would never end it.
+    Under memcheck the CLI takes seconds to start (and to install its SIGINT handler):
+    it gets them."""
+    if UNDER_VALGRIND:
+        seconds *= 15
     proc = subprocess.Popen([cli_path(), 'watch', '--interval=10', ref],
                             stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
