@@ -174,7 +174,6 @@ shmlens_cli_remove (int    argc,
                     char **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
   gboolean force = FALSE;
   int status = SHMLENS_CLI_EXIT_OK;
   const GOptionEntry entries[] = {

@@ -677,7 +677,7 @@ shmlens_hex_formatter_feed (ShmlensHexFormatter *self,
                             char                *out)
 {
   const guint8 *p = data;
-  const guint8 *end = data + length;
+  const guint8 *end;
   char *o = out;
 
   g_return_val_if_fail (self != NULL, 0);
@@ -685,8 +685,10 @@ shmlens_hex_formatter_feed (ShmlensHexFormatter *self,
   g_return_val_if_fail (out != NULL, 0);
   g_return_val_if_fail (!self->finished, 0);
 
+  /* data may be NULL here, and NULL + 0 is undefined */
   if (length == 0)
     return 0;
+  end = data + length;
 
   if (self->n_pending > 0)
     {

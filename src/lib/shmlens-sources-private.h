@@ -32,6 +32,8 @@ ShmlensSegment *shmlens_sources_sysv_lookup  (int          shmid,
                                               gboolean     by_key,
                                               gint32       key,
                                               GError     **error);
+/* one line of the table, exposed for the tests */
+ShmlensSegment *shmlens_sources_sysv_parse_line (const char *line);
 
 /* memfd, shared anonymous memory and plain files, reached through processes */
 ShmlensSegment *shmlens_sources_memfd_lookup (int          pid,

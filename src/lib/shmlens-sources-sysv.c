@@ -18,8 +18,15 @@
 #include "shmlens-proc.h"
 #include "shmlens-sources-private.h"
 
-static ShmlensSegment *
-parse_line (const char *line)
+/**
+ * shmlens_sources_sysv_parse_line:
+ * @line: one line of /proc/sysvipc/shm after its header, without its newline
+ *
+ * Returns: (transfer full) (nullable): the segment the line describes, or %NULL when
+ *   the line does not have the sixteen numbers this kernel format prints
+ */
+ShmlensSegment *
+shmlens_sources_sysv_parse_line (const char *line)
 {
   int key, shmid, cpid, lpid;
   unsigned int perms, uid, gid, cuid, cgid;
@@ -91,7 +98,7 @@ shmlens_sources_sysv_list (GError **error)
       next = strchr (line, '\n');
       if (next != NULL)
         *next++ = '\0';
-      segment = parse_line (line);
+      segment = shmlens_sources_sysv_parse_line (line);
       if (segment == NULL)
         {
           g_set_error (error, SHMLENS_ERROR, SHMLENS_ERROR_PARSE,

@@ -60,7 +60,9 @@ typedef struct
   guint base_pos;
   GPtrArray *contexts;     /* Context */
   ExpanderEnd end;         /* what running out of tokens is */
-  char *argument_of;       /* END_OF_ARGUMENT: the macro's name, as messages quote it */
+  /* END_OF_ARGUMENT: the macro's name, described only for a message: an invocation
+   * with many arguments makes an expander for each */
+  const Token *argument_of;
 } Expander;
 
 struct _Preproc
@@ -328,14 +330,14 @@ static gboolean file_next (Preproc *pp, Token *token, GError **error);
 static gboolean expand_next (Expander *ex, Token *token, GError **error);
 static gboolean evaluate_operator (Expander *ex, Token *token, GError **error);
 
-/* @end: what running out of @base's tokens is, for messages; takes @argument_of,
- * the macro's name for END_OF_ARGUMENT. */
+/* @end: what running out of @base's tokens is, for messages; @argument_of, the
+ * macro's name for END_OF_ARGUMENT, must outlive the expander. */
 static void
 expander_init (Expander    *ex,
                Preproc     *pp,
                GArray      *base,
                ExpanderEnd  end,
-               char        *argument_of)
+               const Token *argument_of)
 {
   ex->pp = pp;
   ex->base = base;
@@ -349,7 +351,7 @@ static void
 expander_clear (Expander *ex)
 {
   g_clear_pointer (&ex->contexts, g_ptr_array_unref);
-  g_clear_pointer (&ex->argument_of, g_free);
+  ex->argument_of = NULL;
 }
 
 static gboolean
@@ -441,6 +443,9 @@ expand_argument (Preproc     *pp,
             _("macro invocations nested too deeply in the arguments of %s"), text);
       return NULL;
     }
+  /* nothing to expand, and F(,,,…) passes many of them */
+  if (argument->len == 0)
+    return g_steal_pointer (&result);
 
   eof.kind = TOKEN_EOF;
   eof.file = name->file;
@@ -449,11 +454,7 @@ expand_argument (Preproc     *pp,
   g_array_append_val (argument, eof);
 
   pp->depth++;
-  {
-    g_autofree char *text = shmlens_token_describe (name);
-
-    expander_init (&ex, pp, argument, END_OF_ARGUMENT, g_strdup (text));
-  }
+  expander_init (&ex, pp, argument, END_OF_ARGUMENT, name);
   for (;;)
     {
       Token token;
@@ -497,6 +498,7 @@ collect_arguments (Expander    *ex,
       if (token.kind == TOKEN_EOF)
         {
           g_autofree char *text = shmlens_token_describe (name);
+          g_autofree char *outer = NULL;
 
           if (ex->end == END_OF_FILE)
             return fail (error, name, SHMLENS_LAYOUT_ERROR_SYNTAX,
@@ -508,11 +510,12 @@ collect_arguments (Expander    *ex,
                          /* Translators: %s is the macro's name, in quotation marks */
                          _("unterminated argument list invoking macro %s: expected “)” before "
                            "the end of the line"), text);
+          outer = shmlens_token_describe (ex->argument_of);
           return fail (error, name, SHMLENS_LAYOUT_ERROR_SYNTAX,
                        /* Translators: the macro invoked, and the macro in an argument of
                         * which it is invoked, both in quotation marks */
                        _("unterminated argument list invoking macro %s: expected “)” before "
-                         "the end of an argument of %s"), text, ex->argument_of);
+                         "the end of an argument of %s"), text, outer);
         }
       if (shmlens_token_is_punct (&token, P_LPAREN))
         depth++;
