@@ -306,7 +306,6 @@ class Errors(unittest.TestCase):
             self.assertIn(option, result.out)
 
     @skip_under_valgrind('it measures peak memory')
-
     def test_memory_stays_bounded(self):
         # 1 GiB of holes: streamed, squeezed into three lines, in a few MiB of memory,
         # and without allocating a page of the segment.

@@ -348,7 +348,6 @@ class PermissionTests(unittest.TestCase):
         self.assertIn('0600', message)
 
     @skip_under_valgrind("valgrind's shmat() asks for the size first and, denied, fails with EINVAL instead of EACCES")
-
     def test_sysv_dump_and_watch_denied(self):
         sysv = SysvSegment(size=8192, mode=0o600)
         self.addCleanup(sysv.remove)
@@ -492,7 +491,6 @@ print(made)
 class ProcessesVanishTests(unittest.TestCase):
 
     @skip_under_valgrind('the scan must be fast enough to meet processes that live milliseconds')
-
     def test_list_survives_processes_exiting_mid_scan(self):
         churn = subprocess.Popen([sys.executable, '-c', CHURN_SOURCE], stdin=subprocess.PIPE,
                                  stdout=subprocess.PIPE)
