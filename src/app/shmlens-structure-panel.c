@@ -874,7 +874,9 @@ update_source_label (ShmlensStructurePanel *self)
       return;
     }
 
-  g_string_append (text, escaped_name);
+  /* text typed into the editor before it was ever opened (an assistive technology
+   * can) has no name yet */
+  g_string_append (text, escaped_name != NULL ? escaped_name : UNTITLED);
 
   if (self->type != NULL)
     {
