@@ -343,10 +343,22 @@ def _utf8_sequence_length(lead):
     return 0
 
 
+# Invisible characters that change how the text around them shows (bidi controls,
+# zero-width characters…): escaped like control characters. The list of
+# src/lib/shmlens-escape.c, written out again.
+HIDDEN_FORMAT = ((0x00ad, 0x00ad), (0x061c, 0x061c), (0x180e, 0x180e), (0x200b, 0x200f),
+                 (0x2028, 0x202e), (0x2060, 0x206f), (0xfeff, 0xfeff), (0xfff9, 0xfffb))
+
+
+def hidden_format(code):
+    return any(low <= code <= high for low, high in HIDDEN_FORMAT)
+
+
 def shmlens_escape(raw):
     """The printed form of a name (bytes or str): backslash → \\\\, newline → \\n,
-    tab → \\t, CR → \\r; other C0 controls, DEL, C1 controls and every byte that is not
-    part of valid UTF-8 → \\xNN (lowercase hex); everything else as it is."""
+    tab → \\t, CR → \\r; other C0 controls, DEL, C1 controls, the invisible format
+    characters of HIDDEN_FORMAT and every byte that is not part of valid UTF-8 →
+    \\xNN (lowercase hex), byte by byte; everything else as it is."""
     if isinstance(raw, str):
         raw = os.fsencode(raw)
     out = []
@@ -373,7 +385,7 @@ def shmlens_escape(raw):
             out.append('\\x%02x' % b)
             i += 1
             continue
-        if 0x80 <= ord(char) < 0xa0:
+        if 0x80 <= ord(char) < 0xa0 or hidden_format(ord(char)):
             out.extend('\\x%02x' % c for c in raw[i:i + n])
         else:
             out.append(char)

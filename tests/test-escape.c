@@ -46,6 +46,22 @@ test_escape_controls (void)
   check_round_trip ("c1\xc2\x85", -1, "c1\\xc2\\x85");
 }
 
+/* Invisible characters that change how text around them shows: a bidi override
+ * would turn the rest of a `list` row around, a zero-width space would make two
+ * names print alike. Printable non-ASCII around them stays as it is. */
+static void
+test_escape_hidden_format (void)
+{
+  check_round_trip ("evil\xe2\x80\xaetxt.exe", -1, "evil\\xe2\\x80\\xaetxt.exe");   /* U+202E */
+  check_round_trip ("a\xe2\x80\x8b" "b", -1, "a\\xe2\\x80\\x8bb");                   /* U+200B */
+  check_round_trip ("\xe2\x81\xa6x\xe2\x81\xa9", -1, "\\xe2\\x81\\xa6x\\xe2\\x81\\xa9"); /* isolates */
+  check_round_trip ("\xef\xbb\xbf" "bom", -1, "\\xef\\xbb\\xbfbom");                 /* U+FEFF */
+  check_round_trip ("soft\xc2\xadhyphen", -1, "soft\\xc2\\xadhyphen");               /* U+00AD */
+  check_round_trip ("line\xe2\x80\xa8sep", -1, "line\\xe2\\x80\\xa8sep");         /* U+2028 */
+  /* neighbours of the list stay: U+2010 (hyphen), U+2030 (per mille), U+1F600 */
+  check_round_trip ("\xe2\x80\x90\xe2\x80\xb0\xf0\x9f\x98\x80", -1, "‐‰😀");
+}
+
 static void
 test_escape_invalid_utf8 (void)
 {
@@ -77,6 +93,7 @@ main (int    argc,
 
   g_test_add_func ("/shmlens/escape/plain-names-unchanged", test_escape_plain);
   g_test_add_func ("/shmlens/escape/control-characters", test_escape_controls);
+  g_test_add_func ("/shmlens/escape/hidden-format-characters", test_escape_hidden_format);
   g_test_add_func ("/shmlens/escape/invalid-utf8", test_escape_invalid_utf8);
   g_test_add_func ("/shmlens/escape/unescape-rejects-bad-escapes", test_unescape_rejects);
 

@@ -2,8 +2,10 @@
 /* shmlens-escape.c: untrusted names made safe to print, and back.
  *
  * Segment names are bytes chosen by whoever created the segment. Printed as they
- * are, a newline would forge a line of `list` output and an escape sequence would
- * drive the user's terminal. The escaped form is valid UTF-8 without control
+ * are, a newline would forge a line of `list` output, an escape sequence would
+ * drive the user's terminal, a bidi override (U+202E) would turn the rest of a
+ * `list` row around, and a zero-width character would make two names print alike.
+ * The escaped form is valid UTF-8 without control or such invisible format
  * characters, and unescaping it gives back the exact bytes, so a reference printed
  * by one command can be pasted into the next. */
 #include "config.h"
@@ -29,13 +31,28 @@ append_byte_escape (GString *out,
     }
 }
 
+/* Invisible characters that change how the text around them shows: the soft
+ * hyphen, bidi marks, embeddings, overrides and isolates, zero-width characters
+ * and joiners, line and paragraph separators, the byte order mark and the
+ * interlinear annotation characters. An explicit list, so that what is escaped
+ * does not change with the Unicode version of the GLib at hand. */
+static gboolean
+is_hidden_format (gunichar ch)
+{
+  return ch == 0x00ad || ch == 0x061c || ch == 0x180e ||
+         (ch >= 0x200b && ch <= 0x200f) || (ch >= 0x2028 && ch <= 0x202e) ||
+         (ch >= 0x2060 && ch <= 0x206f) || ch == 0xfeff || (ch >= 0xfff9 && ch <= 0xfffb);
+}
+
 /**
  * shmlens_escape:
  * @raw: bytes, not necessarily UTF-8
  * @length: length of @raw, or -1 if it is nul-terminated
  *
- * Escapes backslashes, control characters (C0, DEL and C1) and every byte that is
- * not part of valid UTF-8.
+ * Escapes backslashes, control characters (C0, DEL and C1), invisible format
+ * characters (bidi controls, zero-width characters, U+00AD, U+061C, U+180E,
+ * U+2028–U+202E, U+2060–U+206F, U+FEFF, U+FFF9–U+FFFB) and every byte that is not
+ * part of valid UTF-8.
  *
  * Returns: (transfer full): a printable UTF-8 string
  */
@@ -73,9 +90,9 @@ shmlens_escape (const char *raw,
         }
 
       const char *next = g_utf8_next_char (p);
-      if (ch >= 0x80 && ch < 0xa0)
+      if ((ch >= 0x80 && ch < 0xa0) || is_hidden_format (ch))
         {
-          /* C1 controls: some terminals act on them */
+          /* C1 controls (some terminals act on them), hidden format characters */
           for (const char *q = p; q < next; q++)
             append_byte_escape (out, (guchar) *q);
         }

@@ -72,10 +72,28 @@ append_hex_escape (GString *out,
   g_string_append_c (out, digits[byte & 0xf]);
 }
 
+/* The invisible format characters the documentation lists, as a table. */
+static const struct
+{
+  gint32 low, high;
+} hidden_format[] = {
+  { 0x00ad, 0x00ad }, { 0x061c, 0x061c }, { 0x180e, 0x180e }, { 0x200b, 0x200f },
+  { 0x2028, 0x202e }, { 0x2060, 0x206f }, { 0xfeff, 0xfeff }, { 0xfff9, 0xfffb },
+};
+
+static gboolean
+is_hidden (gint32 code)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (hidden_format); i++)
+    if (code >= hidden_format[i].low && code <= hidden_format[i].high)
+      return TRUE;
+  return FALSE;
+}
+
 /* The documented rules, one character at a time: backslash, newline, tab and
  * carriage return as \\ \n \t \r; other C0 controls, DEL, the bytes of a C1 control
- * and every byte that is not part of valid UTF-8 as \xNN in lowercase; the rest as
- * it is. */
+ * or of a hidden format character, and every byte that is not part of valid UTF-8
+ * as \xNN in lowercase; the rest as it is. */
 static char *
 reference_escape (const guint8 *raw,
                   gsize         length)
@@ -102,7 +120,7 @@ reference_escape (const guint8 *raw,
         g_string_append (out, "\\t");
       else if (code == '\r')
         g_string_append (out, "\\r");
-      else if (code < 0x20 || (code >= 0x7f && code < 0xa0))
+      else if (code < 0x20 || (code >= 0x7f && code < 0xa0) || is_hidden (code))
         for (gsize j = 0; j < n; j++)
           append_hex_escape (out, raw[i + j]);
       else
@@ -112,7 +130,8 @@ reference_escape (const guint8 *raw,
   return g_string_free (out, FALSE);
 }
 
-/* Valid UTF-8 without C0 controls, DEL or C1 controls: safe to print. */
+/* Valid UTF-8 without C0 controls, DEL, C1 controls or hidden format characters:
+ * safe to print. */
 static void
 check_printable (const char *escaped)
 {
@@ -122,8 +141,8 @@ check_printable (const char *escaped)
     {
       gunichar c = g_utf8_get_char (p);
 
-      if (c < 0x20 || (c >= 0x7f && c < 0xa0))
-        fuzz_fail (TARGET, "the escaped text holds the control character U+%04X",
+      if (c < 0x20 || (c >= 0x7f && c < 0xa0) || is_hidden ((gint32) c))
+        fuzz_fail (TARGET, "the escaped text holds the control or format character U+%04X",
                    (guint) c);
     }
 }

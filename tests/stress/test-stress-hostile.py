@@ -324,16 +324,12 @@ class HostileCli(unittest.TestCase):
             info = run_cli('info', '--json', seg.ref)
             self.assertEqual(info.json()['inode'], seg.stat().st_ino)
 
-    # DESIGN GAP (Shmlens): names are escaped for control characters and invalid UTF-8
-    # only (README, shmlens_escape()); Unicode format characters — bidirectional
-    # overrides and isolates (U+202A–U+202E, U+2066–U+2069), zero-width characters
-    # (U+200B–U+200F, U+FEFF) — are printed as they are. In `shmlens-cli list` the REF
-    # is the first column: a name holding U+202E makes a terminal show the rest of its
-    # row (size, owner, mode, attached) right to left (the Trojan Source trick), and
-    # “/x-look-ab” and “/x-look-a<U+200B>b” print the same. Error messages too
-    # (layout: `found “‮”`). Escaping them as \xNN, as invalid bytes are, would
-    # round-trip.
-    @unittest.expectedFailure
+    # Unicode format characters in names: bidirectional overrides and isolates
+    # (U+202A–U+202E, U+2066–U+2069) and zero-width characters (U+200B–U+200F,
+    # U+FEFF). Printed as they were, a name holding U+202E made a terminal show the
+    # rest of its `list` row right to left (the Trojan Source trick), and
+    # “/x-look-ab” and “/x-look-a<U+200B>b” printed the same. shmlens_escape() now
+    # escapes them byte by byte, as it does invalid UTF-8, which round-trips.
     def test_format_characters_escaped_in_terminal_output(self):
         table = run_cli('list', '--kind=posix').out
         for key in ('rlo', 'isolates', 'zero-width', 'look-zwsp', 'long-rlo'):
