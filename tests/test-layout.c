@@ -2093,6 +2093,17 @@ static const struct
   { "enum e { A = 0xffffffffffffffff, B };",
     SHMLENS_LAYOUT_ERROR_INVALID,
     "t.h:1:34: overflow in the values of “enum e” at “B”" },
+  /* the next implicit value is computed in the previous enumerator's type, as gcc
+   * does: int when its value fits, else its expression's (long here) */
+  { "enum e { A = 0x7fffffffffffffff, B };",
+    SHMLENS_LAYOUT_ERROR_INVALID,
+    "t.h:1:34: overflow in the values of “enum e” at “B”" },
+  { "enum e { A = 0x7ffffffe, B, C };",
+    SHMLENS_LAYOUT_ERROR_INVALID,
+    "t.h:1:29: overflow in the values of “enum e” at “C”" },
+  { "enum e { A = 0xffffffffU, B };",
+    SHMLENS_LAYOUT_ERROR_INVALID,
+    "t.h:1:27: overflow in the values of “enum e” at “B”" },
   { "enum e { A B };",
     SHMLENS_LAYOUT_ERROR_SYNTAX,
     "t.h:1:12: expected “,” or “}” after the enumerator, found “B”" },

@@ -1845,6 +1845,11 @@ parse_enumerators (Parser      *p,
                    GArray      *enumerators)
 {
   ShmlensEnumerator previous = { NULL, 0, FALSE };
+  /* The type gcc computes the next implicit value in: the previous enumerator's,
+   * which is int when its value fits, else its expression's (or, implicit, its own
+   * predecessor's). */
+  gboolean previous_unsigned = FALSE;
+  guint previous_size = 4;
   gboolean first = TRUE;
 
   shmlens_parser_advance (p);  /* { */
@@ -1878,12 +1883,25 @@ parse_enumerators (Parser      *p,
             return FALSE;
           e.negative = shmlens_const_is_negative (&value);
           e.value = value.bits;
+          previous_unsigned = value.is_unsigned;
+          previous_size = value.size;
         }
       else if (first)
         e.value = 0;
       else
         {
-          if (!previous.negative && previous.value == G_MAXUINT64)
+          /* gcc: "overflow in enumeration values", past the largest value of the
+           * previous enumerator's type: int when its value fits one, else the type
+           * of its expression */
+          guint64 largest;
+
+          if (previous.negative || previous.value <= G_MAXINT32)
+            largest = G_MAXINT32;
+          else if (previous_size == 4)
+            largest = previous_unsigned ? G_MAXUINT32 : G_MAXINT32;
+          else
+            largest = previous_unsigned ? G_MAXUINT64 : (guint64) G_MAXINT64;
+          if (!previous.negative && previous.value == largest)
             return shmlens_parser_fail (p, shmlens_token_location (&name), SHMLENS_LAYOUT_ERROR_INVALID,
                                         /* Translators: an enum's name, and the enumerator */
                                         _("overflow in the values of “%s” at “%s”"),
