@@ -106,7 +106,35 @@ typedef struct
   int dirfd;
   guint uid;
   char *command;   /* read on first need */
+  int foreign_ipc; /* -1: not looked at yet; 1: another IPC namespace; 0: ours, or unknown */
 } ProcessContext;
+
+/* System V ids belong to an IPC namespace: a process of another one (a container,
+ * `unshare --ipc`) can map a segment whose id is also the id of one of ours, and is
+ * not attached to ours. When its namespace cannot be read (another user's process,
+ * unprivileged), it counts as ours, as before. */
+static gboolean
+in_foreign_ipc_namespace (ProcessContext *process)
+{
+  static char own[64];
+  static gsize looked_up;
+
+  if (g_once_init_enter (&looked_up))
+    {
+      ssize_t n = readlink ("/proc/self/ns/ipc", own, sizeof own - 1);
+      own[n > 0 ? n : 0] = '\0';
+      g_once_init_leave (&looked_up, 1);
+    }
+  if (process->foreign_ipc < 0)
+    {
+      char theirs[64];
+      ssize_t n = readlinkat (process->dirfd, "ns/ipc", theirs, sizeof theirs - 1);
+
+      process->foreign_ipc = n > 0 && own[0] != '\0' &&
+                             ((size_t) n != strlen (own) || memcmp (own, theirs, (size_t) n) != 0);
+    }
+  return process->foreign_ipc == 1;
+}
 
 static const char *
 process_command (ProcessContext *process)
@@ -216,7 +244,11 @@ scan_maps (ShmlensProcessScan *scan,
         continue;
 
       if (g_str_has_prefix (map.path, "/SYSV"))
-        key = sysv_identity_key ((int) map.inode);
+        {
+          if (in_foreign_ipc_namespace (process))
+            continue;
+          key = sysv_identity_key ((int) map.inode);
+        }
       else if (g_str_has_prefix (map.path, "/dev/shm/"))
         key = identity_key (map.device, map.inode);
       else if (g_str_has_prefix (map.path, "/memfd:"))
@@ -353,7 +385,7 @@ scan_process (ShmlensProcessScan *scan,
 {
   char name[32];
   struct stat st;
-  ProcessContext process = { .pid = pid, .dirfd = -1 };
+  ProcessContext process = { .pid = pid, .dirfd = -1, .foreign_ipc = -1 };
 
   g_snprintf (name, sizeof name, "%d", pid);
   int maps_errno = 0, fds_errno = 0;

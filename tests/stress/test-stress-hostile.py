@@ -506,17 +506,12 @@ class OtherIpcNamespace(unittest.TestCase):
         self.assertEqual((info['size'], info['nattch']), (4096, 0))
         invariant.assert_unchanged(before, 'dump with a colliding id')
 
-    # BUG (Shmlens): a process of another IPC namespace that attached a System V
-    # segment whose id happens to equal one of ours is listed as attached to ours.
-    # /proc/PID/maps shows the foreign segment as "/SYSV<key> (deleted)" with the
-    # inode number = its shmid; Shmlens matches mappings to segments by that number
-    # alone, without comparing /proc/PID/ns/ipc with its own (or the key, or the size).
-    # Reproduce: ipcmk -M 4096 (id X, nattch 0); then
+    # A process of another IPC namespace that attached a System V segment whose id
+    # happens to equal one of ours used to be listed as attached to ours: mappings were
+    # matched by shmid alone. The process's /proc/PID/ns/ipc is compared with ours now.
+    # Set up: ipcmk -M 4096 (id X, nattch 0); then
     #   unshare --ipc sh -c 'echo X > /proc/sys/kernel/shm_next_id; <shmget+shmat, sleep>'
-    #   shmlens-cli info sysv:X → "1 process attached" (the foreign pid), while
-    #   nattch is 0; `list` says attached 1, not orphan. The app's Processes panel and
-    #   segment list read the same library.
-    @unittest.expectedFailure
+    #   shmlens-cli info sysv:X must list nobody, and `list` must say orphan.
     def test_shmid_collision_is_not_an_attachment(self):
         ours = SysvSegment(size=4096)
         self.addCleanup(ours.remove)
