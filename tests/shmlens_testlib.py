@@ -301,6 +301,12 @@ def read_po(path):
     return entries
 
 
+def read_linguas(po_dir):
+    """The languages po_dir/LINGUAS lists, in its order (comments skipped)."""
+    with open(os.path.join(po_dir, 'LINGUAS'), encoding='utf-8') as f:
+        return [w for line in f if not line.startswith('#') for w in line.split()]
+
+
 def po_translation(path, msgid, context=None):
     """The translation of @msgid in the .po file at @path (its singular form); fails
     when the file has none."""

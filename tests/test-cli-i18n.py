@@ -13,7 +13,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from shmlens_testlib import po_translation, run_cli  # noqa: E402
+from shmlens_testlib import po_translation, read_linguas, run_cli  # noqa: E402
 
 SRCDIR = os.environ.get('G_TEST_SRCDIR', os.path.dirname(os.path.abspath(__file__)))
 PO_DIR = os.path.join(SRCDIR, '..', 'po')
@@ -52,8 +52,7 @@ def main():
     if not os.environ.get('SHMLENS_LOCALEDIR'):
         print('FAIL: SHMLENS_LOCALEDIR is not set: run through meson test')
         return 1
-    languages = [w for line in open(os.path.join(PO_DIR, 'LINGUAS'), encoding='utf-8')
-                 if not line.startswith('#') for w in line.split()]
+    languages = read_linguas(PO_DIR)
     check(len(languages) >= 3, 'po/LINGUAS names %d languages' % len(languages))
 
     english_missing = MISSING % (MISSING_NAME, '/dev/shm', MISSING_NAME)

@@ -19,7 +19,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from shmlens_testlib import read_po  # noqa: E402
+from shmlens_testlib import read_linguas, read_po  # noqa: E402
 
 failures = []
 
@@ -118,9 +118,7 @@ def main():
     args = sys.argv[2:]
     check_potfiles(root)
 
-    linguas_path = os.path.join(root, 'po', 'LINGUAS')
-    languages = [w for line in open(linguas_path, encoding='utf-8')
-                 if not line.startswith('#') for w in line.split()]
+    languages = read_linguas(os.path.join(root, 'po'))
     if languages != sorted(languages):
         fail('po/LINGUAS is not sorted')
     catalogues = sorted(n[:-3] for n in os.listdir(os.path.join(root, 'po')) if n.endswith('.po'))
