@@ -202,6 +202,15 @@ def run_cli(*args, timeout=30, user=None, stdout=subprocess.PIPE, stdin=subproce
                      time.monotonic() - start)
 
 
+def nested_header(levels):
+    """A C header where struct s0 has 4 ints and struct sN has four struct sN-1, so
+    struct sN has 4^(N+1) fields (ints), each with its own path (a.b.c.d…)."""
+    lines = ['struct s0 { int a, b, c, d; };']
+    for i in range(1, levels + 1):
+        lines.append('struct s%d { struct s%d a, b, c, d; };' % (i, i - 1))
+    return '\n'.join(lines) + '\n'
+
+
 class PoEntry:
     """One message of a .po or .pot file."""
 

@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -538,6 +539,71 @@ class ProcessesVanishTests(unittest.TestCase):
                                          'does not meet the churn')
         print('\n%d short-lived processes during 50 listings; %d of their memfds seen'
               % (made, saw_churn), file=sys.stderr)
+
+
+class OutputFailsTests(unittest.TestCase):
+    """Output that cannot be written (a full disk, here /dev/full) is an error that says
+    so, with exit status 1, whichever way a command prints: in pieces (JSON), whole
+    (tables, dumps) or through stdio (demos, GOption's --help). A command must never
+    exit 0 having lost its output, and nothing it inspected changes."""
+
+    REASONS = ('Cannot write the output: No space left on device',
+               'Some of the output could not be written.')
+
+    def setUp(self):
+        self.segment = PosixSegment(size=65536, data=bytes(range(256)) * 256)
+        self.addCleanup(self.segment.remove)
+        directory = tempfile.TemporaryDirectory()
+        self.addCleanup(directory.cleanup)
+        self.header = os.path.join(directory.name, 'block.h')
+        with open(self.header, 'w') as f:
+            f.write('struct block { unsigned char bytes[256]; unsigned int words[16320]; };\n')
+
+    def test_every_command_reports_a_full_output(self):
+        ref = self.segment.ref
+        commands = [
+            ['--help'], ['--version'], ['list', '--help'], ['dump', '--help'],
+            ['list'], ['list', '--json'],
+            ['info', ref], ['info', ref, '--json'],
+            ['dump', ref], ['dump', ref, '--format=xxd'], ['dump', ref, '--format=raw'],
+            ['show', ref, '--layout=' + self.header],
+            ['show', ref, '--layout=' + self.header, '--json'],
+            ['layout', self.header], ['layout', self.header, '--json'],
+            ['watch', ref, '--json'],
+        ]
+        before = (self.segment.stat(), self.segment.sha256())
+        with open('/dev/full', 'wb') as full:
+            for args in commands:
+                with self.subTest(args=args[:1] + args[2:]):
+                    result = run_cli(*args, stdout=full, timeout=HANG_TIMEOUT)
+                    self.assertEqual(result.returncode, 1, result.describe())
+                    lines = result.err.splitlines()
+                    self.assertTrue(any(line in ('shmlens-cli: ' + r for r in self.REASONS)
+                                        for line in lines), result.describe())
+        after = (self.segment.stat(), self.segment.sha256())
+        self.assertEqual((before[0].st_size, before[0].st_mtime_ns, before[0].st_blocks,
+                          before[1]),
+                         (after[0].st_size, after[0].st_mtime_ns, after[0].st_blocks, after[1]))
+
+    def test_watch_stops_when_its_output_fails(self):
+        # text watch prints nothing until a change; then it must stop, not watch on
+        # for ever printing into nowhere
+        with open('/dev/full', 'wb') as full:
+            proc = subprocess.Popen([cli_path(), 'watch', self.segment.ref, '--interval=20'],
+                                    stdout=full, stderr=subprocess.PIPE,
+                                    stdin=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + HANG_TIMEOUT
+            while proc.poll() is None and time.monotonic() < deadline:
+                self.segment.write(0, os.urandom(8))
+                time.sleep(0.05)
+            self.assertIsNotNone(proc.poll(), 'watch kept running with its output failing')
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            err = proc.communicate()[1].decode()
+        self.assertEqual(proc.returncode, 1, err)
+        self.assertIn('shmlens-cli: ' + self.REASONS[0], err.splitlines())
 
 
 if __name__ == '__main__':

@@ -169,6 +169,36 @@ shmlens_cli_write_all (int          fd,
 }
 
 
+/**
+ * shmlens_cli_flush_stdout:
+ * @error: where a failed write is reported
+ *
+ * Writes out what printf() buffered, and tells whether any of stdout's output was
+ * lost: a failed printf() sets only stdout's error flag, and keeps no errno.
+ *
+ * Returns: whether all of stdout's output so far was written
+ */
+gboolean
+shmlens_cli_flush_stdout (GError **error)
+{
+  int saved_errno;
+
+  if (fflush (stdout) != 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Cannot write the output: %s"), g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (ferror (stdout))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           _("Some of the output could not be written."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 add_address (ShmlensJsonWriter *json,
              const char        *member,
@@ -285,17 +315,6 @@ shmlens_cli_write_segment_json (ShmlensJsonWriter *json,
     }
 
   shmlens_json_writer_end_object (json);
-}
-
-/* Prints the finished document with a final newline to stdout. */
-gboolean
-shmlens_cli_print_json (ShmlensJsonWriter  *json,
-                        GError            **error)
-{
-  GString *text = shmlens_json_writer_get_text (json);
-
-  g_string_append_c (text, '\n');
-  return shmlens_cli_write_all (STDOUT_FILENO, text->str, text->len, error);
 }
 
 char *

@@ -271,14 +271,14 @@ run_hello (Run     *run,
   escaped = g_strescape (message, NULL);
   if (run->json)
     {
-      g_autoptr(ShmlensJsonWriter) json = shmlens_json_writer_new (FALSE);
+      g_autoptr(ShmlensJsonWriter) json = shmlens_json_writer_new (STDOUT_FILENO, FALSE);
 
       json_begin (json, run);
       shmlens_json_writer_add_string (json, "ref", run->ref);
       shmlens_json_writer_add_int (json, "size", (gint64) run->demo->size);
       shmlens_json_writer_add_string (json, "message", message);
       shmlens_json_writer_end_object (json);
-      return shmlens_cli_print_json (json, error);
+      return shmlens_json_writer_finish (json, error);
     }
   /* Translators: the segment's reference, its size and the message written */
   printf (ngettext ("First process: created %s (%llu byte) and wrote “%s” into it.",
@@ -327,7 +327,7 @@ run_counters (Run     *run,
 
   if (run->json)
     {
-      g_autoptr(ShmlensJsonWriter) json = shmlens_json_writer_new (FALSE);
+      g_autoptr(ShmlensJsonWriter) json = shmlens_json_writer_new (STDOUT_FILENO, FALSE);
 
       json_begin (json, run);
       shmlens_json_writer_add_string (json, "ref", run->ref);
@@ -351,7 +351,7 @@ run_counters (Run     *run,
         }
       shmlens_json_writer_end_array (json);
       shmlens_json_writer_end_object (json);
-      return shmlens_cli_print_json (json, error);
+      return shmlens_json_writer_finish (json, error);
     }
 
   /* Translators: the number of writers, the seconds they ran and the segment's
@@ -402,7 +402,7 @@ run_race (Run               *run,
           const char        *only_sync,
           GError           **error)
 {
-  g_autoptr(ShmlensJsonWriter) json = shmlens_json_writer_new (FALSE);
+  g_autoptr(ShmlensJsonWriter) json = shmlens_json_writer_new (STDOUT_FILENO, FALSE);
   guint64 expected = (guint64) run->n_writers * run->iterations;
 
   if (run->json)
@@ -471,7 +471,7 @@ run_race (Run               *run,
     {
       shmlens_json_writer_end_object (json);
       shmlens_json_writer_end_object (json);
-      return shmlens_cli_print_json (json, error);
+      return shmlens_json_writer_finish (json, error);
     }
   return TRUE;
 }
@@ -500,7 +500,7 @@ run_ring (Run     *run,
 
   if (run->json)
     {
-      g_autoptr(ShmlensJsonWriter) json = shmlens_json_writer_new (FALSE);
+      g_autoptr(ShmlensJsonWriter) json = shmlens_json_writer_new (STDOUT_FILENO, FALSE);
 
       json_begin (json, run);
       shmlens_json_writer_add_string (json, "ref", run->ref);
@@ -511,7 +511,7 @@ run_ring (Run     *run,
       shmlens_json_writer_add_int (json, "dropped", (gint64) ring->dropped);
       shmlens_json_writer_add_int (json, "in_order", consecutive + (head > tail ? 1 : 0));
       shmlens_json_writer_end_object (json);
-      return shmlens_cli_print_json (json, error);
+      return shmlens_json_writer_finish (json, error);
     }
   /* Translators: the records appended, the ring's capacity and the seconds */
   printf (ngettext ("The producer appended %llu record to a ring of %u in %.1f s:",
@@ -576,7 +576,7 @@ run_seqlock (Run     *run,
 
   if (run->json)
     {
-      g_autoptr(ShmlensJsonWriter) json = shmlens_json_writer_new (FALSE);
+      g_autoptr(ShmlensJsonWriter) json = shmlens_json_writer_new (STDOUT_FILENO, FALSE);
 
       json_begin (json, run);
       shmlens_json_writer_add_string (json, "ref", run->ref);
@@ -584,7 +584,7 @@ run_seqlock (Run     *run,
       shmlens_json_writer_add_int (json, "consistent", (gint64) (reads - torn_reads));
       shmlens_json_writer_add_int (json, "torn", (gint64) torn_reads);
       shmlens_json_writer_end_object (json);
-      return shmlens_cli_print_json (json, error);
+      return shmlens_json_writer_finish (json, error);
     }
   /* Translators: the copies read (which selects the plural form), how many of them
    * were consistent and how many torn (read while the writer changed the record) */

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <unistd.h>
 #include <sys/sysmacros.h>
 
 #include <glib/gi18n.h>
@@ -291,9 +292,9 @@ shmlens_cli_info (int    argc,
 
   if (json)
     {
-      g_autoptr(ShmlensJsonWriter) writer = shmlens_json_writer_new (TRUE);
+      g_autoptr(ShmlensJsonWriter) writer = shmlens_json_writer_new (STDOUT_FILENO, TRUE);
       shmlens_cli_write_segment_json (writer, segment, TRUE);
-      if (!shmlens_cli_print_json (writer, &error))
+      if (!shmlens_json_writer_finish (writer, &error))
         return shmlens_cli_fail (error);
     }
   else

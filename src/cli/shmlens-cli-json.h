@@ -8,9 +8,11 @@ G_BEGIN_DECLS
 
 typedef struct _ShmlensJsonWriter ShmlensJsonWriter;
 
-ShmlensJsonWriter *shmlens_json_writer_new          (gboolean            pretty);
+ShmlensJsonWriter *shmlens_json_writer_new          (int                 fd,
+                                                     gboolean            pretty);
 void               shmlens_json_writer_free         (ShmlensJsonWriter  *writer);
-GString           *shmlens_json_writer_get_text     (ShmlensJsonWriter  *writer);
+gboolean           shmlens_json_writer_finish       (ShmlensJsonWriter  *writer,
+                                                     GError            **error);
 void               shmlens_json_writer_begin_object (ShmlensJsonWriter  *writer);
 void               shmlens_json_writer_end_object   (ShmlensJsonWriter  *writer);
 void               shmlens_json_writer_begin_array  (ShmlensJsonWriter  *writer);

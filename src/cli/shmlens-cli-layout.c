@@ -21,12 +21,27 @@
 #define TYPE_COLUMN 26
 #define COMMENT_COLUMN 48
 
+/* Printed text is written out once it reaches this, at the end of a line. */
+#define FLUSH_SIZE (64 * 1024)
+
+/* The text goes out in pieces as it is made: a struct of 4 million fields is 300 MB
+ * of text, which would otherwise be held whole. */
 typedef struct
 {
   GString *out;
+  GError *error;      /* the first failed write's; the rest of the text is dropped */
   guint holes;        /* in the outermost struct */
   guint64 hole_bits;
 } Printer;
+
+static void
+printer_flush (Printer *printer)
+{
+  if (printer->error == NULL)
+    shmlens_cli_write_all (STDOUT_FILENO, printer->out->str, printer->out->len,
+                           &printer->error);
+  g_string_truncate (printer->out, 0);
+}
 
 static void
 indent (GString *out,
@@ -278,6 +293,9 @@ print_record_body (Printer     *printer,
         print_hole (printer, depth, end, start, outermost);
       print_field (printer, field, base, depth);
       end = MAX (end, (is_union ? 0 : start) + bits);
+      /* a field ends its line: line_width() needs none of the text before it */
+      if (printer->out->len >= FLUSH_SIZE)
+        printer_flush (printer);
     }
 
   if (size_bits > end && !outermost)
@@ -348,20 +366,22 @@ print_enum (GString     *out,
 }
 
 static void
-print_text (GString     *out,
+print_text (Printer     *printer,
             ShmlensType *type)
 {
+  GString *out = printer->out;
   ShmlensTypeKind kind = shmlens_type_get_kind (type);
   const char *name = shmlens_type_get_name (type);
 
   if (kind == SHMLENS_TYPE_KIND_STRUCT || kind == SHMLENS_TYPE_KIND_UNION)
     {
-      Printer printer = { out, 0, 0 };
       g_autofree char *keyword = record_keyword (type);
       gboolean is_typedef = type != shmlens_type_resolve (type);
 
+      printer->holes = 0;
+      printer->hole_bits = 0;
       g_string_append_printf (out, "%s%s {\n", is_typedef ? "typedef " : "", keyword);
-      print_record_body (&printer, type, 0, 1, TRUE);
+      print_record_body (printer, type, 0, 1, TRUE);
       if (is_typedef)
         g_string_append_printf (out, "} %s;\n", name);
       else
@@ -657,7 +677,7 @@ shmlens_cli_layout (int    argc,
 
   if (json)
     {
-      g_autoptr(ShmlensJsonWriter) writer = shmlens_json_writer_new (TRUE);
+      g_autoptr(ShmlensJsonWriter) writer = shmlens_json_writer_new (STDOUT_FILENO, TRUE);
 
       if (all)
         shmlens_json_writer_begin_array (writer);
@@ -665,21 +685,26 @@ shmlens_cli_layout (int    argc,
         write_type_json (writer, g_ptr_array_index (types, i));
       if (all)
         shmlens_json_writer_end_array (writer);
-      if (!shmlens_cli_print_json (writer, &error))
+      if (!shmlens_json_writer_finish (writer, &error))
         return shmlens_cli_fail (error);
     }
   else
     {
-      g_autoptr(GString) out = g_string_new (NULL);
+      g_autoptr(GString) out = g_string_sized_new (FLUSH_SIZE + 4096);
+      Printer printer = { out, NULL, 0, 0 };
 
       for (guint i = 0; i < types->len; i++)
         {
           if (i > 0)
             g_string_append_c (out, '\n');
-          print_text (out, g_ptr_array_index (types, i));
+          print_text (&printer, g_ptr_array_index (types, i));
         }
-      if (!shmlens_cli_write_all (STDOUT_FILENO, out->str, out->len, &error))
-        return shmlens_cli_fail (error);
+      printer_flush (&printer);
+      if (printer.error != NULL)
+        {
+          g_autoptr(GError) failed = printer.error;
+          return shmlens_cli_fail (failed);
+        }
     }
   return SHMLENS_CLI_EXIT_OK;
 }

@@ -84,8 +84,9 @@ describe_attached (ShmlensSegment *segment)
   return g_strdup_printf ("%u", n);
 }
 
-static void
-print_table (GPtrArray *segments)
+static gboolean
+print_table (GPtrArray  *segments,
+             GError    **error)
 {
   g_autoptr(GString) out = g_string_sized_new (segments->len * 100 + 128);
   g_autofree Row *rows = g_new0 (Row, segments->len);
@@ -167,7 +168,7 @@ print_table (GPtrArray *segments)
       g_string_append_c (out, '\n');
       row_clear (row);
     }
-  fwrite (out->str, 1, out->len, stdout);
+  return shmlens_cli_write_all (STDOUT_FILENO, out->str, out->len, error);
 }
 
 int
@@ -218,17 +219,17 @@ shmlens_cli_list (int    argc,
 
   if (json)
     {
-      g_autoptr(ShmlensJsonWriter) writer = shmlens_json_writer_new (TRUE);
+      g_autoptr(ShmlensJsonWriter) writer = shmlens_json_writer_new (STDOUT_FILENO, TRUE);
 
       shmlens_json_writer_begin_array (writer);
       for (guint i = 0; i < segments->len; i++)
         shmlens_cli_write_segment_json (writer, g_ptr_array_index (segments, i), FALSE);
       shmlens_json_writer_end_array (writer);
-      if (!shmlens_cli_print_json (writer, &error))
+      if (!shmlens_json_writer_finish (writer, &error))
         return shmlens_cli_fail (error);
     }
-  else
-    print_table (segments);
+  else if (!print_table (segments, &error))
+    return shmlens_cli_fail (error);
 
   guint skipped = shmlens_catalog_get_skipped_processes (catalog);
   fflush (stdout); /* the warning belongs after the table */

@@ -355,7 +355,7 @@ print_json (ShmlensReader       *reader,
             ShmlensFormatFlags   flags,
             GError             **error)
 {
-  g_autoptr(ShmlensJsonWriter) json = shmlens_json_writer_new (TRUE);
+  g_autoptr(ShmlensJsonWriter) json = shmlens_json_writer_new (STDOUT_FILENO, TRUE);
   g_autoptr(GString) text = g_string_new (NULL);
   g_autofree char *ref = shmlens_segment_dup_ref (shmlens_reader_get_segment (reader));
   gsize n_leaves;
@@ -375,7 +375,7 @@ print_json (ShmlensReader       *reader,
     write_leaf_json (json, &leaves[i], bytes, offset, valid, flags, text);
   shmlens_json_writer_end_array (json);
   shmlens_json_writer_end_object (json);
-  return shmlens_cli_print_json (json, error);
+  return shmlens_json_writer_finish (json, error);
 }
 
 int

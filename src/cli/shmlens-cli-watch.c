@@ -75,7 +75,7 @@ static ShmlensJsonWriter *
 begin_event (const char *when,
              const char *event)
 {
-  ShmlensJsonWriter *json = shmlens_json_writer_new (FALSE);
+  ShmlensJsonWriter *json = shmlens_json_writer_new (STDOUT_FILENO, FALSE);
 
   shmlens_json_writer_begin_object (json);
   shmlens_json_writer_add_string (json, "time", when);
@@ -90,7 +90,7 @@ end_event (Watch             *watch,
   g_autoptr(GError) error = NULL;
 
   shmlens_json_writer_end_object (json);
-  if (!shmlens_cli_print_json (json, &error))
+  if (!shmlens_json_writer_finish (json, &error))
     {
       watch->status = shmlens_cli_fail (error);
       g_main_loop_quit (watch->loop);
@@ -339,8 +339,8 @@ tick (gpointer data)
     }
 
 done:
-  fflush (stdout);
-  return G_SOURCE_CONTINUE;
+  if (shmlens_cli_flush_stdout (&error))
+    return G_SOURCE_CONTINUE;
 
 failed:
   fflush (stdout);

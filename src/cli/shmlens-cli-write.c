@@ -111,7 +111,7 @@ print_event (gboolean       json,
 {
   if (json)
     {
-      g_autoptr(ShmlensJsonWriter) out = shmlens_json_writer_new (FALSE);
+      g_autoptr(ShmlensJsonWriter) out = shmlens_json_writer_new (STDOUT_FILENO, FALSE);
       char elapsed[G_ASCII_DTOSTR_BUF_SIZE];
 
       /* a JSON number whatever the locale's decimal point */
@@ -128,7 +128,7 @@ print_event (gboolean       json,
       if (reason != NULL)
         shmlens_json_writer_add_string (out, "reason", reason);
       shmlens_json_writer_end_object (out);
-      shmlens_cli_print_json (out, NULL);
+      shmlens_json_writer_finish (out, NULL);
     }
   else if (g_str_equal (event, "stop"))
     {

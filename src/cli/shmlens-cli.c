@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -77,12 +78,27 @@ print_help (FILE *out)
   fprintf (out, "%s\n", _("Run “shmlens-cli COMMAND --help” for a command's options."));
 }
 
+/* GOption's --help prints and exits by itself, and printf's output fails (a full
+ * disk, /dev/full) only when it is flushed: this runs at exit, so that no command
+ * whose output was lost exits 0. */
+static void
+check_output (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (shmlens_cli_flush_stdout (&error))
+    return;
+  fprintf (stderr, "shmlens-cli: %s\n", error->message);
+  _exit (SHMLENS_CLI_EXIT_ERROR);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   shmlens_i18n_init ();
   g_set_prgname ("shmlens-cli");
+  atexit (check_output);
 
   if (argc < 2)
     {

@@ -52,11 +52,10 @@ gboolean        shmlens_cli_write_all     (int              fd,
                                            gsize            length,
                                            GError         **error);
 
+gboolean        shmlens_cli_flush_stdout  (GError         **error);
 void            shmlens_cli_write_segment_json (ShmlensJsonWriter *json,
                                                 ShmlensSegment    *segment,
                                                 gboolean           with_attachments);
-gboolean        shmlens_cli_print_json    (ShmlensJsonWriter *json,
-                                           GError           **error);
 char           *shmlens_cli_format_mode   (ShmlensSegment  *segment);
 int                shmlens_cli_display_width  (const char  *text);
 void            shmlens_cli_append_padded (GString         *out,
