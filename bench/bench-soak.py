@@ -54,11 +54,13 @@ def descriptors(pid):
 
 
 def find_segment(pid, timeout=30):
-    """The demo's segment, from the app's mappings (its writers map it too)."""
+    """The demo's segment: the app names it after itself (shmlens-demo-counters-PID-…),
+    so another app's demo is never taken for it."""
+    prefix = 'shmlens-demo-counters-%d-' % pid
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for name in os.listdir('/dev/shm'):
-            if name.startswith('shmlens-demo-counters-'):
+            if name.startswith(prefix):
                 return '/' + name
         time.sleep(0.5)
     raise SystemExit('bench-soak: the Counters demo made no segment within %d s' % timeout)

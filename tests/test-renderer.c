@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* test-renderer.c: the app asks for GTK's cairo renderer only where OpenGL would run on the CPU. */
+/* test-renderer.c: the app asks for GTK's cairo renderer only where OpenGL would run on
+ * the CPU, and frames' memory goes back to the system once drawn. */
 #include "config.h"
+
+#include <string.h>
+#ifdef HAVE_MALLOPT
+#include <malloc.h>
+#endif
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -59,11 +65,50 @@ test_choose (void)
   remove_dri (no_render_node);
 }
 
+/* Two frames as the cairo renderer allocates them: an image surface of the changed
+ * area, drawn and freed, then one a little smaller. With glibc's dynamic threshold the
+ * first one's free raises the threshold to its size, and the second comes from the
+ * heap, which then keeps it. Here each must be mapped apart, and unmapped when freed. */
+static void
+test_frame_memory (void)
+{
+#ifdef HAVE_MALLOPT
+  const gsize frames[] = { 2089728, 1990656, 1285920, 2089728 };
+  gsize threshold = shmlens_renderer_return_frame_memory ();
+
+  if (threshold == 0)
+    {
+      /* AddressSanitizer's malloc, which the sanitizer build runs, has no thresholds */
+      g_test_skip ("this malloc takes no mmap threshold (a sanitizer's)");
+      return;
+    }
+  g_assert_cmpuint (threshold, ==, 128 * 1024);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (frames); i++)
+    {
+      struct mallinfo2 before = mallinfo2 ();
+      char *frame = g_malloc (frames[i]);
+      struct mallinfo2 drawn;
+
+      memset (frame, 0xa5, frames[i]);
+      drawn = mallinfo2 ();
+      /* mapped apart from the heap, a page or so more for its header */
+      g_assert_cmpuint (drawn.hblkhd - before.hblkhd, >=, frames[i]);
+      g_assert_cmpuint (drawn.hblkhd - before.hblkhd, <, frames[i] + 2 * 4096);
+      g_free (frame);
+      g_assert_cmpuint (mallinfo2 ().hblkhd, ==, before.hblkhd);
+    }
+#else
+  g_test_skip ("this C library has no mallopt()");
+#endif
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/shmlens/renderer/choose", test_choose);
+  g_test_add_func ("/shmlens/renderer/frame-memory", test_frame_memory);
   return g_test_run ();
 }

@@ -10,5 +10,6 @@ const char *shmlens_renderer_choose       (const char *gsk_renderer,
                                            const char *libgl_always_software,
                                            const char *dri_directory);
 void        shmlens_renderer_apply_choice (void);
+gsize       shmlens_renderer_return_frame_memory (void);
 
 G_END_DECLS
