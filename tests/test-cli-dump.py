@@ -185,6 +185,26 @@ class AgainstPeers(DumpTestCase):
             self.check(seg.ref, os.fsdecode(seg.path), data)
             self.check(seg.ref, os.fsdecode(seg.path), data, 2 * CHUNK - 9, 40)
 
+    def test_size_syntax(self):
+        # one grammar for every size and offset (src/lib/shmlens-size.c): units, and
+        # leading zeros that are decimal (hexdump -s would read 010 as octal 8)
+        data = bytes(range(256)) * 20
+        with PosixSegment(data=data, tag='dump') as seg:
+            path = os.fsdecode(seg.path)
+            for text, offset in (('010', 10), ('0x10', 16), ('1K', 1024), ('1KiB', 1024),
+                                 ('2 K', 2048), (' 3 ', 3), ('16B', 16)):
+                with self.subTest(offset=text):
+                    result = run_cli('dump', seg.ref, '--offset=' + text, '--length=32')
+                    self.assert_same_output(peer('hexdump', path, offset, 32), result, text)
+            for text, message in (('-1', 'is not a size'), ('1.5K', 'is not a size'),
+                                  ('18446744073709551616', 'is too large (more than 64 bits)'),
+                                  ('16777216T', 'is too large (more than 64 bits)')):
+                with self.subTest(offset=text):
+                    result = run_cli('dump', seg.ref, '--offset=' + text)
+                    self.assertEqual(result.returncode, 2, result.describe())
+                    self.assertEqual(result.stdout, b'')
+                    self.assertIn('shmlens-cli: --offset: “%s” %s' % (text, message), result.err)
+
     def test_large_offsets(self):
         # Past 2^32 the offsets take more than eight digits; a sparse segment is cheap.
         for place in (1 << 32, 1 << 44):

@@ -25,7 +25,7 @@ import sys
 import unittest
 
 SECTIONS_CLI = ['NAME', 'SYNOPSIS', 'DESCRIPTION', 'COMMANDS', 'OPTIONS', 'SEGMENT REFERENCES',
-                'EXIT STATUS', 'ENVIRONMENT', 'FILES', 'EXAMPLES', 'SEE ALSO']
+                'SIZES AND OFFSETS', 'EXIT STATUS', 'ENVIRONMENT', 'FILES', 'EXAMPLES', 'SEE ALSO']
 SECTIONS_APP = ['NAME', 'SYNOPSIS', 'DESCRIPTION', 'OPTIONS', 'SEGMENT REFERENCES',
                 'EXIT STATUS', 'ENVIRONMENT', 'FILES', 'EXAMPLES', 'SEE ALSO']
 SEE_ALSO = ['ipcs(1)', 'hexdump(1)', 'xxd(1)', 'shm_overview(7)', 'sysvipc(7)']

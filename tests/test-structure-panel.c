@@ -997,6 +997,18 @@ test_records (Fixture       *fixture,
   g_assert_true (gtk_widget_has_css_class (entry, "error"));
   shmlens_structure_panel_get_placement (panel_of (fixture), &offset, NULL);
   g_assert_cmpuint (offset, ==, 96);
+  /* as every offset field takes it: a unit, and leading zeros that are not octal */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "4K");
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
+  shmlens_structure_panel_get_placement (panel_of (fixture), &offset, NULL);
+  g_assert_cmpuint (offset, ==, 4096);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "010");
+  shmlens_structure_panel_get_placement (panel_of (fixture), &offset, NULL);
+  g_assert_cmpuint (offset, ==, 10);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "-8");
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  shmlens_structure_panel_get_placement (panel_of (fixture), &offset, NULL);
+  g_assert_cmpuint (offset, ==, 10);
 }
 
 static void

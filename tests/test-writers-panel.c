@@ -641,6 +641,12 @@ test_form_starts_race (void)
                             "Offset: “12Q” is not a size: write a number of bytes such as 4096, "
                             "0x1000 or 4K");
   g_assert_nonnull (error_label);
+  /* and one past 64 bits says so */
+  gtk_editable_set_text (GTK_EDITABLE (offset), "16777216T");
+  g_signal_emit_by_name (start, "clicked");
+  g_assert_cmpuint (g_list_model_get_n_items (writers), ==, 0);
+  g_assert_nonnull (find_label (GTK_WIDGET (shown.panel),
+                                "Offset: “16777216T” is too large to be a size."));
 
   gtk_editable_set_text (GTK_EDITABLE (offset), "0");
   g_signal_emit_by_name (start, "clicked");

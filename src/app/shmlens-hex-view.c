@@ -20,6 +20,7 @@
 #include "shmlens-hex-view.h"
 #include "shmlens-hex-view-private.h"
 #include "shmlens-search.h"
+#include "shmlens-size.h"
 
 #define PADDING_X 10
 #define ROW_PADDING 1
@@ -2074,10 +2075,9 @@ offset_error (GError        **error,
  * @offset: (out): the offset
  * @error: return location for an error
  *
- * Parses an offset typed into "Go to offset": decimal (`4096`; leading zeros do not
- * make it octal), hex with `0x` (`0x1000`), either with a K, M, G or T suffix for
- * KiB, MiB, GiB or TiB (`4K`, `0x10M`, `1KiB`), and `+N` or `-N` to move from
- * @cursor. The result must lie inside the segment.
+ * Parses an offset typed into "Go to offset": a size as shmlens_size_parse() reads
+ * one (`4096`, `0x1000`, `4K`, `0x10M`, `1KiB`; leading zeros do not make it octal),
+ * or `+N` or `-N` to move from @cursor. The result must lie inside the segment.
  *
  * Returns: %TRUE with @offset set, or %FALSE with @error set
  *   (%G_IO_ERROR_INVALID_ARGUMENT) to a message for the user saying what is wrong
@@ -2092,10 +2092,7 @@ shmlens_hex_view_parse_offset (const char  *text,
   g_autofree char *trimmed = NULL;
   const char *p;
   int sign = 0;
-  guint base = 10;
   guint64 value = 0;
-  guint shift = 0;
-  gboolean any_digit = FALSE;
 
   g_return_val_if_fail (text != NULL, FALSE);
   g_return_val_if_fail (offset != NULL, FALSE);
@@ -2117,40 +2114,16 @@ shmlens_hex_view_parse_offset (const char  *text,
       while (g_ascii_isspace (*p))
         p++;
     }
-  if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+  switch (shmlens_size_parse (p, &value))
     {
-      base = 16;
-      p += 2;
+    case SHMLENS_SIZE_PARSE_OK:
+      break;
+    case SHMLENS_SIZE_PARSE_TOO_LARGE:
+      return offset_error (error, OFFSET_TOO_LARGE, trimmed);
+    case SHMLENS_SIZE_PARSE_INVALID:
+    default:
+      return offset_error (error, OFFSET_NOT_A_NUMBER, trimmed);
     }
-
-  for (; g_ascii_isxdigit (*p) && (base == 16 || g_ascii_isdigit (*p)); p++)
-    {
-      guint digit = (guint) g_ascii_xdigit_value (*p);
-
-      if (value > (G_MAXUINT64 - digit) / base)
-        return offset_error (error, OFFSET_TOO_LARGE, trimmed);
-      value = value * base + digit;
-      any_digit = TRUE;
-    }
-
-  switch (*p)
-    {
-    case 'k': case 'K': shift = 10; p++; break;
-    case 'm': case 'M': shift = 20; p++; break;
-    case 'g': case 'G': shift = 30; p++; break;
-    case 't': case 'T': shift = 40; p++; break;
-    default: break;
-    }
-  if (shift != 0 && (*p == 'i' || *p == 'I'))
-    p++;
-  if (shift != 0 && (*p == 'b' || *p == 'B'))
-    p++;
-
-  if (!any_digit || *p != '\0')
-    return offset_error (error, OFFSET_NOT_A_NUMBER, trimmed);
-  if (shift != 0 && value > (G_MAXUINT64 >> shift))
-    return offset_error (error, OFFSET_TOO_LARGE, trimmed);
-  value <<= shift;
 
   if (sign > 0)
     {

@@ -30,6 +30,7 @@
 #include "shmlens-decode.h"
 #include "shmlens-escape.h"
 #include "shmlens-highlight.h"
+#include "shmlens-size.h"
 #include "shmlens-structure-panel.h"
 
 /* The editor's text is parsed once typing pauses this long. */
@@ -1491,16 +1492,12 @@ on_type_selected (ShmlensStructurePanel *self)
     shmlens_structure_panel_set_type_name (self, gtk_string_object_get_string (item));
 }
 
+/* 4096, 0x1000 or 4K, as every offset field takes it */
 static gboolean
 parse_offset (const char *text,
               guint64    *offset)
 {
-  g_autofree char *stripped = g_strstrip (g_strdup (text));
-
-  if (g_str_has_prefix (stripped, "0x") || g_str_has_prefix (stripped, "0X"))
-    return stripped[2] != '\0' &&
-           g_ascii_string_to_unsigned (stripped + 2, 16, 0, G_MAXUINT64, offset, NULL);
-  return g_ascii_string_to_unsigned (stripped, 10, 0, G_MAXUINT64, offset, NULL);
+  return shmlens_size_parse (text, offset) == SHMLENS_SIZE_PARSE_OK;
 }
 
 static void

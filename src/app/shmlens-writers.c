@@ -14,12 +14,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <errno.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include "shmlens-writers.h"
+#include "shmlens-size.h"
 
 #define CLI_NAME "shmlens-cli"
 /* The most of a writer's stderr kept: its error message is one line. */
@@ -97,8 +97,8 @@ shmlens_writers_find_cli (GError **error)
  * @value: (out): the size in bytes
  * @error: return location for an error
  *
- * Reads a size or an offset as the app's forms take it: decimal, or hexadecimal after
- * 0x, optionally followed by K, M or G (KiB, MiB, GiB; "B" and "iB" allowed).
+ * Reads a size or an offset typed into one of the app's forms, as
+ * shmlens_size_parse() does, with the message for the person when it is not one.
  *
  * Returns: whether @text is a size
  */
@@ -107,49 +107,24 @@ shmlens_writers_parse_size (const char  *text,
                             guint64     *value,
                             GError     **error)
 {
-  g_autofree char *copy = g_strstrip (g_strdup (text));
-  const char *p = copy;
-  char *end = NULL;
-  guint64 number;
-  guint shift = 0;
-  guint base = 10;
+  g_autofree char *shown = g_strstrip (g_strdup (text));
 
-  if (g_ascii_strncasecmp (p, "0x", 2) == 0)
+  switch (shmlens_size_parse (text, value))
     {
-      base = 16;
-      p += 2;
+    case SHMLENS_SIZE_PARSE_OK:
+      return TRUE;
+    case SHMLENS_SIZE_PARSE_TOO_LARGE:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   /* Translators: %s is what the user typed as a size */
+                   _("“%s” is too large to be a size."), shown);
+      return FALSE;
+    case SHMLENS_SIZE_PARSE_INVALID:
+    default:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a size: write a number of bytes such as 4096, 0x1000 or 4K"),
+                   shown);
+      return FALSE;
     }
-  if (!g_ascii_isxdigit (*p))
-    goto invalid;
-  errno = 0;
-  number = g_ascii_strtoull (p, &end, base);
-  if (errno != 0 || end == p)
-    goto invalid;
-  while (*end == ' ')
-    end++;
-  switch (*end)
-    {
-    case '\0': break;
-    case 'k': case 'K': shift = 10; end++; break;
-    case 'm': case 'M': shift = 20; end++; break;
-    case 'g': case 'G': shift = 30; end++; break;
-    case 'b': case 'B': end++; break;
-    default: goto invalid;
-    }
-  if (shift != 0 && *end == 'i')
-    end++;
-  if (shift != 0 && (*end == 'B' || *end == 'b'))
-    end++;
-  if (*end != '\0' || (shift != 0 && number > (G_MAXUINT64 >> shift)))
-    goto invalid;
-  *value = number << shift;
-  return TRUE;
-
-invalid:
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-               _("“%s” is not a size: write a number of bytes such as 4096, 0x1000 or 4K"),
-               copy);
-  return FALSE;
 }
 
 struct _ShmlensWriterProcess

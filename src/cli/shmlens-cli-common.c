@@ -15,6 +15,7 @@
 #include "shmlens-error.h"
 #include "shmlens-escape.h"
 #include "shmlens-ref.h"
+#include "shmlens-size.h"
 #include "shmlens-users.h"
 
 gboolean
@@ -91,55 +92,32 @@ shmlens_cli_open_reader (const char  *text,
   return shmlens_reader_open (segment, error);
 }
 
-/* Accepts decimal, 0x hex and the suffixes K, M, G, T (powers of 1024), as hexdump and
- * xxd users expect to type them. */
+/* Accepts what shmlens_size_parse() does: 4096, 0x1000, 4K, 1MiB. */
 gboolean
 shmlens_cli_parse_size (const char  *option,
                         const char  *text,
                         guint64     *value,
                         GError     **error)
 {
-  const char *p = text;
-  char *end = NULL;
-  guint64 number;
-  guint shift = 0;
-
-  if (*p == '\0' || *p == '-' || *p == '+' || g_ascii_isspace (*p))
-    goto invalid;
-
-  errno = 0;
-  number = g_ascii_strtoull (p, &end, 0);
-  if (errno != 0 || end == p)
-    goto invalid;
-
-  switch (*end)
+  switch (shmlens_size_parse (text, value))
     {
-    case '\0': break;
-    case 'k': case 'K': shift = 10; end++; break;
-    case 'm': case 'M': shift = 20; end++; break;
-    case 'g': case 'G': shift = 30; end++; break;
-    case 't': case 'T': shift = 40; end++; break;
-    default: goto invalid;
+    case SHMLENS_SIZE_PARSE_OK:
+      return TRUE;
+    case SHMLENS_SIZE_PARSE_TOO_LARGE:
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   /* Translators: the first %s is an option such as “--offset”, the
+                    * second what was given for it */
+                   _("%s: “%s” is too large (more than 64 bits)"), option, text);
+      return FALSE;
+    case SHMLENS_SIZE_PARSE_INVALID:
+    default:
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   /* Translators: the first %s is an option such as “--offset”, the
+                    * second what was given for it */
+                   _("%s: “%s” is not a size; write a number such as 4096, 0x1000 or 4K"),
+                   option, text);
+      return FALSE;
     }
-  if (*end == 'i' && shift != 0)
-    end++;
-  if (*end == 'B' && shift != 0)
-    end++;
-  if (*end != '\0')
-    goto invalid;
-  if (shift != 0 && number > (G_MAXUINT64 >> shift))
-    goto invalid;
-
-  *value = number << shift;
-  return TRUE;
-
-invalid:
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               /* Translators: the first %s is an option such as “--offset”, the
-                * second what was given for it */
-               _("%s: “%s” is not a size; write a number such as 4096, 0x1000 or 4K"),
-               option, text);
-  return FALSE;
 }
 
 gboolean
