@@ -65,6 +65,101 @@ test_choose (void)
   remove_dri (no_render_node);
 }
 
+/* With cairo chosen, GDK is told not to open OpenGL, the person's own flags kept. */
+static void
+test_debug_without_gl (void)
+{
+  struct { const char *gdk_debug; guint minor; const char *expected; } cases[] = {
+    { NULL, 8, "gl-disable" },
+    { "", 8, "gl-disable" },
+    { "events", 8, "events,gl-disable" },
+    { "events:misc", 14, "events:misc,gl-disable" },
+    { "gl-disable", 8, NULL },
+    { "events,gl-disable", 8, NULL },
+    { "gl-software", 8, "gl-software,gl-disable" },
+    /* 4.16 reads GDK_DISABLE instead */
+    { NULL, 16, NULL },
+    { "events", 18, NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = shmlens_renderer_debug_without_gl (cases[i].gdk_debug, cases[i].minor);
+
+      g_assert_cmpstr (got, ==, cases[i].expected);
+    }
+}
+
+static void
+set_or_unset (const char *variable,
+              const char *value)
+{
+  if (value != NULL)
+    g_setenv (variable, value, TRUE);
+  else
+    g_unsetenv (variable);
+}
+
+/* What main() does before GTK starts, on this machine and with the person's choice. */
+static void
+test_apply_choice (void)
+{
+  if (g_test_subprocess ())
+    {
+      const char *expected_renderer = g_getenv ("EXPECTED_RENDERER");
+      const char *expected_debug = g_getenv ("EXPECTED_DEBUG");
+
+      shmlens_renderer_apply_choice ();
+      g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, *expected_renderer ? expected_renderer : NULL);
+      g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, *expected_debug ? expected_debug : NULL);
+      return;
+    }
+
+  {
+    gboolean gpu = FALSE;
+    g_autoptr(GDir) dir = g_dir_open ("/dev/dri", 0, NULL);
+    const char *name;
+    struct { const char *renderer; const char *debug; const char *software;
+             const char *expected_renderer; const char *expected_debug; } cases[] = {
+      /* the person's renderer: nothing touched */
+      { "gl", "events", NULL, "gl", "events" },
+      { "cairo", NULL, NULL, "cairo", "" },
+      /* Mesa told to render on the CPU: cairo, without OpenGL */
+      { NULL, NULL, "1", "cairo", "gl-disable" },
+      { NULL, "events", "1", "cairo", "events,gl-disable" },
+    };
+
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+      gpu = gpu || g_str_has_prefix (name, "renderD");
+
+    /* the subprocess inherits this process's environment, set for each case */
+    for (gsize i = 0; i < G_N_ELEMENTS (cases) + 1; i++)
+      {
+        /* the last case: this machine as it is */
+        gboolean machine = i == G_N_ELEMENTS (cases);
+
+        set_or_unset ("GSK_RENDERER", machine ? NULL : cases[i].renderer);
+        set_or_unset ("GDK_DEBUG", machine ? NULL : cases[i].debug);
+        set_or_unset ("LIBGL_ALWAYS_SOFTWARE", machine ? NULL : cases[i].software);
+        if (machine)
+          {
+            g_setenv ("EXPECTED_RENDERER", gpu ? "" : "cairo", TRUE);
+            g_setenv ("EXPECTED_DEBUG", gpu ? "" : "gl-disable", TRUE);
+          }
+        else
+          {
+            g_setenv ("EXPECTED_RENDERER", cases[i].expected_renderer, TRUE);
+            g_setenv ("EXPECTED_DEBUG", cases[i].expected_debug, TRUE);
+          }
+        g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+        g_test_trap_assert_passed ();
+      }
+    set_or_unset ("GSK_RENDERER", NULL);
+    set_or_unset ("GDK_DEBUG", NULL);
+    set_or_unset ("LIBGL_ALWAYS_SOFTWARE", NULL);
+  }
+}
+
 /* Two frames as the cairo renderer allocates them: an image surface of the changed
  * area, drawn and freed, then one a little smaller. With glibc's dynamic threshold the
  * first one's free raises the threshold to its size, and the second comes from the
@@ -109,6 +204,8 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/shmlens/renderer/choose", test_choose);
+  g_test_add_func ("/shmlens/renderer/debug-without-gl", test_debug_without_gl);
+  g_test_add_func ("/shmlens/renderer/apply-choice", test_apply_choice);
   g_test_add_func ("/shmlens/renderer/frame-memory", test_frame_memory);
   return g_test_run ();
 }

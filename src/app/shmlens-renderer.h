@@ -9,6 +9,8 @@ G_BEGIN_DECLS
 const char *shmlens_renderer_choose       (const char *gsk_renderer,
                                            const char *libgl_always_software,
                                            const char *dri_directory);
+char       *shmlens_renderer_debug_without_gl (const char *gdk_debug,
+                                               guint       gtk_minor);
 void        shmlens_renderer_apply_choice (void);
 gsize       shmlens_renderer_return_frame_memory (void);
 
