@@ -42,6 +42,7 @@ import sys
 import tempfile
 import threading
 import time
+import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TESTS = os.path.dirname(HERE)
@@ -455,6 +456,32 @@ class AppSession:
             left = self.session.stop()
             self.session = None
         return left
+
+
+class AppSessionTestCase(unittest.TestCase):
+    """Tests that drive the app: one AppSession for the class, and a failure when the
+    session leaves processes behind. A test that needs the app calls need_app(), which
+    skips it with the reason when the app cannot run here."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.session = None
+        cls.no_app = None
+        try:
+            cls.session = AppSession().start()
+        except AppUnavailable as e:
+            cls.no_app = str(e)
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.session is not None:
+            left = cls.session.stop()
+            if left:
+                raise AssertionError('processes of the private session left: %r' % left)
+
+    def need_app(self):
+        if self.session is None:
+            self.skipTest('the app cannot be tested here: %s' % self.no_app)
 
 
 class App:

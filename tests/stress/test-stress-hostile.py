@@ -46,7 +46,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from stresslib import (  # noqa: E402
-    App, AppSession, AppUnavailable, ReadOnlyInvariant, cli_argv, e2e, register_cleanup,
+    App, AppSessionTestCase, ReadOnlyInvariant, cli_argv, e2e, register_cleanup,
     run_measured, say,
 )
 from shmlens_testlib import (  # noqa: E402
@@ -529,26 +529,10 @@ class OtherIpcNamespace(unittest.TestCase):
         self.assertIs(listed[ours.ref]['orphan'], True)
 
 
-class HostileApp(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        cls.session = None
-        try:
-            cls.session = AppSession().start()
-        except AppUnavailable as e:
-            cls.no_app = str(e)
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.session is not None:
-            left = cls.session.stop()
-            if left:
-                raise AssertionError('processes left running: %r' % left)
+class HostileApp(AppSessionTestCase):
 
     def setUp(self):
-        if self.session is None:
-            self.skipTest('the app cannot be tested here: %s' % self.no_app)
+        self.need_app()
 
     def test_app_started_on_every_hostile_ref(self):
         before = F.invariant.snapshot()

@@ -46,7 +46,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from stresslib import (  # noqa: E402
-    PAGE, App, AppSession, AppUnavailable, ReadOnlyInvariant, e2e, register_cleanup, say,
+    PAGE, App, AppSessionTestCase, ReadOnlyInvariant, e2e, register_cleanup, say,
 )
 from shmlens_testlib import PosixSegment, cli_path, run_cli  # noqa: E402
 
@@ -165,33 +165,13 @@ class Watch:
         self.proc.stderr.close()
 
 
-class TruncationStorm(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        cls.session = None
-        cls.no_app = None
-        try:
-            cls.session = AppSession().start()
-        except AppUnavailable as e:
-            cls.no_app = str(e)
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.session is not None:
-            left = cls.session.stop()
-            if left:
-                raise AssertionError('processes of the private session left: %r' % left)
+class TruncationStorm(AppSessionTestCase):
 
     def setUp(self):
         self.seg = PosixSegment(data=os.urandom(SIZE), tag='storm')
         self.addCleanup(self.seg.remove)
         self.invariant = ReadOnlyInvariant()
         self.invariant.add_posix(self.seg)
-
-    def need_app(self):
-        if self.session is None:
-            self.skipTest('the app cannot be tested here: %s' % self.no_app)
 
     # -- pieces ---------------------------------------------------------------
 
