@@ -108,7 +108,7 @@ clean_up (void)
     }
 }
 
-G_GNUC_NORETURN static void
+G_GNUC_NORETURN G_GNUC_PRINTF (1, 2) static void
 fail (const char *format,
       ...)
 {

@@ -399,9 +399,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
-
 
   g_test_init (&argc, &argv, NULL);
   if (!shmlens_test_gtk_available ("shortcuts"))

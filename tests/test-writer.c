@@ -181,6 +181,7 @@ decode_number (ShmlensWriterPattern  pattern,
   ShmlensLeaf leaf;
   double value = NAN;
 
+  g_assert_nonnull (layout);   /* it owns type */
   g_assert_true (shmlens_type_locate_path (type, path, &leaf, &error));
   g_assert_no_error (error);
   g_assert_true (shmlens_leaf_get_double (&leaf, bytes + offset, 0, size - offset,
@@ -201,6 +202,7 @@ decode_text (ShmlensWriterPattern  pattern,
   GString *out = g_string_new (NULL);
   ShmlensLeaf leaf;
 
+  g_assert_nonnull (layout);   /* it owns type */
   g_assert_true (shmlens_type_locate_path (type, path, &leaf, &error));
   g_assert_no_error (error);
   shmlens_leaf_format (&leaf, bytes + offset, 0, size - offset, SHMLENS_FORMAT_DEFAULT, out);

@@ -897,7 +897,6 @@ test_end_of_session (void)
   g_autofree char *kept = unique_name ("kept");
   g_autofree char *kept_ref = g_strconcat ("/", kept, NULL);
   g_autofree char *dropped = unique_name ("dropped");
-  g_autofree char *dropped_ref = g_strconcat ("/", dropped, NULL);
   g_autofree char *later_kept = unique_name ("later-kept");
   g_autofree char *later_kept_ref = g_strconcat ("/", later_kept, NULL);
   g_autofree char *sysv_ref = NULL;
