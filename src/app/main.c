@@ -14,7 +14,7 @@ main (int    argc,
 
   shmlens_i18n_init ();
   shmlens_renderer_apply_choice ();
-  shmlens_renderer_return_frame_memory ();
+  shmlens_renderer_trim_frame_memory_periodically ();
 
   app = shmlens_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

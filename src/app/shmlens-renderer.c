@@ -2,7 +2,7 @@
 /* shmlens-renderer.c: which GSK renderer suits the machine, chosen before GTK starts. */
 #include "config.h"
 
-#ifdef HAVE_MALLOPT
+#ifdef HAVE_MALLOC_TRIM
 #include <malloc.h>
 #endif
 
@@ -109,33 +109,64 @@ shmlens_renderer_apply_choice (void)
     g_setenv ("GDK_DEBUG", gdk_debug, TRUE);
 }
 
-/* What glibc maps apart (and unmaps when freed) from the start: its default. */
-#define FRAME_MMAP_THRESHOLD (128 * 1024)
+/* How often the heap's free pages go back to the system. */
+#define TRIM_INTERVAL_SECONDS 30
 
 /**
- * shmlens_renderer_return_frame_memory:
+ * shmlens_renderer_trim_frame_memory:
  *
- * Keeps glibc's malloc from holding on to the memory of frames already drawn.
+ * Gives the pages malloc holds free back to the system (malloc_trim()).
  *
  * GTK's cairo renderer allocates an image surface the size of the changed area for
- * every frame, 1 to 2 MB here, and frees it once drawn. glibc maps a block that large
- * apart and unmaps it when freed, but then raises its threshold to the block's size
- * ("dynamic mmap threshold"): later frames come from the heap, and as their sizes
- * vary the heap grows around the blocks still in use and never shrinks. In the hour
- * of bench-soak.py (30 frames a second) that was one step of 20 MB, 50 % of the
- * app's own memory, at a random minute between the 2nd and the 15th; the memory in
- * use (heaptrack) stayed at 21 MB throughout. Setting the threshold turns the dynamic
- * one off, so a frame's memory goes back to the system when it is freed. Call it
- * before GTK starts.
+ * every frame, 1 to 2 MB here, and frees it once drawn. glibc first maps such a block
+ * apart, but on its free raises its threshold to the block's size ("dynamic mmap
+ * threshold"); later frames come from the heap, which grows around the blocks still
+ * in use and keeps the free pages. In the hour of bench-soak.py (30 frames a second)
+ * that was one step of 20 MB, half the app's own memory, at a random minute between
+ * the 2nd and the 15th, while the memory in use (heaptrack) stayed at 21 MB.
  *
- * Returns: the threshold set, in bytes, or 0 where the C library has no mallopt()
+ * Fixing the threshold instead (mallopt) keeps the heap flat, but then each frame's
+ * pages are faulted in anew: half a point of a core at 10 Hz. Trimming every
+ * TRIM_INTERVAL_SECONDS costs nothing a frame, and a few page faults a minute.
+ *
+ * Returns: whether malloc_trim() gave memory back; %FALSE also where the C library
+ *   has none
  */
-gsize
-shmlens_renderer_return_frame_memory (void)
+gboolean
+shmlens_renderer_trim_frame_memory (void)
 {
-#ifdef HAVE_MALLOPT
-  if (mallopt (M_MMAP_THRESHOLD, FRAME_MMAP_THRESHOLD) == 1)
-    return FRAME_MMAP_THRESHOLD;
+#ifdef HAVE_MALLOC_TRIM
+  return malloc_trim (0) == 1;
+#else
+  return FALSE;
 #endif
+}
+
+static gboolean
+trim_now (gpointer data)
+{
+  shmlens_renderer_trim_frame_memory ();
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * shmlens_renderer_trim_frame_memory_periodically:
+ *
+ * Calls shmlens_renderer_trim_frame_memory() every TRIM_INTERVAL_SECONDS from the
+ * default main context, at low priority.
+ *
+ * Returns: the timeout's source id, or 0 where there is no malloc_trim()
+ */
+guint
+shmlens_renderer_trim_frame_memory_periodically (void)
+{
+#ifdef HAVE_MALLOC_TRIM
+  guint id = g_timeout_add_seconds_full (G_PRIORITY_LOW, TRIM_INTERVAL_SECONDS, trim_now,
+                                         NULL, NULL);
+
+  g_source_set_name_by_id (id, "[shmlens] trim frame memory");
+  return id;
+#else
   return 0;
+#endif
 }

@@ -12,6 +12,7 @@ const char *shmlens_renderer_choose       (const char *gsk_renderer,
 char       *shmlens_renderer_debug_without_gl (const char *gdk_debug,
                                                guint       gtk_minor);
 void        shmlens_renderer_apply_choice (void);
-gsize       shmlens_renderer_return_frame_memory (void);
+gboolean    shmlens_renderer_trim_frame_memory (void);
+guint       shmlens_renderer_trim_frame_memory_periodically (void);
 
 G_END_DECLS
