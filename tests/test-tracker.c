@@ -630,7 +630,7 @@ test_overview_skips_holes (void)
   Fixture f = { 0 };
   guint64 blocks, read_before, read_during;
   gint64 before;
-  const guint changed[] = { 700 * MiB / 4096 };
+  const guint changed[] = { 700 * MiB / 8192 };   /* blocks of 8 KiB at 1 GiB */
 
   fixture_open (&f, NULL, GiB);
   shmlens_test_posix_write (f.name, 0, page, 4096);
@@ -641,7 +641,7 @@ test_overview_skips_holes (void)
   read_before = bytes_read_so_far ();
   scan_pass (&f);
   read_during = bytes_read_so_far () - read_before;
-  g_assert_cmpuint (shmlens_tracker_get_n_blocks (f.tracker), ==, GiB / 4096);
+  g_assert_cmpuint (shmlens_tracker_get_n_blocks (f.tracker), ==, GiB / 8192);
   g_test_message ("scanning 1 GiB sparse read %" G_GUINT64_FORMAT " bytes", read_during);
   g_assert_cmpuint (read_during, <, 1 * MiB);
   g_assert_cmpuint (allocated_blocks (f.name), ==, blocks);
@@ -678,10 +678,10 @@ static void
 test_overview_block_size_grows (void)
 {
   expect_geometry (4096, 4096, 1);
-  expect_geometry (4 * GiB, 4096, 1 << 20);
-  expect_geometry (4 * GiB + 1, 8192, (1 << 19) + 1);
-  expect_geometry (64 * GiB, 64 * KiB, 1 << 20);
-  expect_geometry (64 * GiB - 1, 64 * KiB, 1 << 20);
+  expect_geometry (GiB / 2, 4096, 1 << 17);
+  expect_geometry (GiB / 2 + 1, 8192, (1 << 16) + 1);
+  expect_geometry (64 * GiB, 512 * KiB, 1 << 17);
+  expect_geometry (64 * GiB - 1, 512 * KiB, 1 << 17);
 }
 
 /* The table follows the segment's size: new blocks get a baseline, not a change;
@@ -695,7 +695,7 @@ test_overview_follows_resizing (void)
   const guint none[] = { 0 };
   const guint block_200[] = { 200 };
   const guint block_5[] = { 5 };
-  const guint block_far[] = { 6 * GiB / 8192 };
+  const guint block_far[] = { 3 * GiB / 4 / 8192 };
   gint64 before, changed_at;
 
   fixture_open (&f, data, MiB + 100);
@@ -724,20 +724,20 @@ test_overview_follows_resizing (void)
   assert_changed_blocks (&f, before, block_200, 1);
   g_assert_cmpint (shmlens_tracker_get_last_changed_block (f.tracker, &changed_at), ==, 200);
 
-  /* 8 GiB: blocks of 8 KiB; block 200 is now block 100 and keeps its time */
+  /* 1 GiB: blocks of 8 KiB; block 200 is now block 100 and keeps its time */
   g_free (flip (&f, 10 * 4096, 1, NULL));
   scan_pass (&f);
-  resize_segment (f.name, 8 * GiB);
+  resize_segment (f.name, GiB);
   poll_expect (&f, SHMLENS_READER_EVENT_GROWN);
   scan_pass (&f);
   g_assert_cmpuint (shmlens_tracker_get_block_size (f.tracker), ==, 8192);
-  g_assert_cmpuint (shmlens_tracker_get_n_blocks (f.tracker), ==, 1 << 20);
+  g_assert_cmpuint (shmlens_tracker_get_n_blocks (f.tracker), ==, 1 << 17);
   g_assert_cmpint (shmlens_tracker_get_block_changed_at (f.tracker, 100), ==, changed_at);
   g_assert_cmpint (shmlens_tracker_get_block_changed_at (f.tracker, 5), >=, changed_at);
   g_assert_cmpint (shmlens_tracker_get_block_changed_at (f.tracker, 6), ==, -1);
 
   before = g_get_monotonic_time ();
-  shmlens_test_posix_write (f.name, 6 * GiB + 8000, page, 4096);   /* two 4 KiB pages */
+  shmlens_test_posix_write (f.name, 3 * GiB / 4 + 8000, page, 4096);   /* two 4 KiB pages */
   scan_pass (&f);
   g_assert_cmpint (shmlens_tracker_get_last_changed_block (f.tracker, NULL), ==,
                    block_far[0] + 1);
