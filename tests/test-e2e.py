@@ -427,6 +427,19 @@ def center(acc):
     return x + w // 2, y + h // 2
 
 
+def settled_center(acc, timeout=WAIT):
+    """center(@acc) once it has stayed the same for a few polls: a click sent while the
+    list is still laying out its rows (just after a search, on a loaded machine) lands
+    where the row was, and is lost."""
+    seen = []
+
+    def settled():
+        seen.append(center(acc))
+        time.sleep(0.05)
+        return seen[-1] if len(seen) >= 4 and len(set(seen[-4:])) == 1 else None
+    return poll(settled, timeout, 'the position of %s %r to settle' % (role(acc), acc.name))
+
+
 def dump(acc, depth=0, limit=400, out=None):
     """The accessibility tree as text, for the log when something fails."""
     out = [] if out is None else out
@@ -568,7 +581,7 @@ class E2E:
         cell = poll(only_our_row, WAIT, 'exactly one row, labelled %r, in the list' % self.name)
         say('found the cell label %r (the only row the search leaves)' % self.name)
 
-        x, y = center(cell)
+        x, y = settled_center(cell)
         pyatspi.Registry.generateMouseEvent(x, y, pyatspi.MOUSE_B1D)
         say('double-clicked it at %d,%d' % (x, y))
 
