@@ -157,7 +157,7 @@ test_apply_choice (void)
   }
 }
 
-#ifdef HAVE_MALLOC_TRIM
+#if defined(HAVE_MALLOC_TRIM) && !defined(__SANITIZE_ADDRESS__)
 /* The process's anonymous memory in KiB: heap, arenas, stacks. */
 static guint64
 anonymous_kib (void)
