@@ -44,20 +44,28 @@ ANSWER_BOUND = 5.0
 
 # Creates and removes segments until its stdin closes; keeps at most POOL of each
 # kind alive; prints counts as JSON. Its segments are named PREFIX-N; System V ones
-# are IPC_PRIVATE (swept by creator pid if it dies).
+# are IPC_PRIVATE (swept by creator pid if it dies). A POSIX segment lives about
+# 2 ms; one in every SLOW_EVERY lives SLOW_LIFE seconds instead, long enough for a
+# refresh of the app's list to find it however slow the build (AddressSanitizer's
+# took longer than the others live, and its list could see none of them).
 SEGMENT_CHURN = r'''
-import ctypes, json, os, random, select, signal, sys
+import ctypes, json, os, random, select, signal, sys, time
 libc = ctypes.CDLL('libc.so.6', use_errno=True)
 libc.prctl(1, signal.SIGKILL, 0, 0, 0)      # PR_SET_PDEATHSIG
 libc.shmget.argtypes = [ctypes.c_int, ctypes.c_size_t, ctypes.c_int]
 libc.shmctl.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_void_p]
 prefix, pool = sys.argv[1], int(sys.argv[2])
+SLOW_EVERY, SLOW_LIFE = 2000, 2.5
 rng = random.Random()
-posix, sysv = [], []
-counts = {'posix_created': 0, 'posix_removed': 0, 'posix_replaced': 0,
+posix, sysv, slow = [], [], []
+counts = {'posix_created': 0, 'posix_removed': 0, 'posix_replaced': 0, 'posix_slow': 0,
           'sysv_created': 0, 'sysv_removed': 0}
 n = 0
 while not select.select([0], [], [], 0)[0]:
+    now = time.monotonic()
+    while slow and slow[0][1] <= now:
+        os.unlink(slow.pop(0)[0])
+        counts['posix_removed'] += 1
     for _ in range(20):
         n += 1
         path = '/dev/shm/%s-%d' % (prefix, n)
@@ -65,8 +73,12 @@ while not select.select([0], [], [], 0)[0]:
         os.ftruncate(fd, rng.choice([0, 1, 4096, 65536, 1 << 20]))
         os.pwrite(fd, b'churn %d' % n, 0)
         os.close(fd)
-        posix.append(path)
         counts['posix_created'] += 1
+        if n % SLOW_EVERY == 0:
+            slow.append((path, now + SLOW_LIFE))
+            counts['posix_slow'] += 1
+        else:
+            posix.append(path)
         shmid = libc.shmget(0, rng.choice([1, 4096, 65536]), 0o1600)
         if shmid >= 0:
             sysv.append(shmid)
@@ -84,7 +96,7 @@ while not select.select([0], [], [], 0)[0]:
             os.ftruncate(fd, 4096)
             os.close(fd)
             counts['posix_replaced'] += 1
-for path in posix:
+for path in posix + [path for path, _ in slow]:
     os.unlink(path)
 for shmid in sysv:
     libc.shmctl(shmid, 0, None)
