@@ -148,6 +148,26 @@ shmlens_cli_write_all (int          fd,
 
 
 /**
+ * shmlens_cli_write_piece:
+ * @fd: where the output goes
+ * @text: a piece of output made so far; emptied
+ * @first_error: (inout): %NULL until a write fails, then that write's error
+ *
+ * Writes @text out and empties it, for output made and printed in pieces. After a
+ * failed write the rest of the output is dropped: the first error is the one to
+ * report, at the end.
+ */
+void
+shmlens_cli_write_piece (int       fd,
+                         GString  *text,
+                         GError  **first_error)
+{
+  if (*first_error == NULL)
+    shmlens_cli_write_all (fd, text->str, text->len, first_error);
+  g_string_truncate (text, 0);
+}
+
+/**
  * shmlens_cli_flush_stdout:
  * @error: where a failed write is reported
  *

@@ -19,9 +19,6 @@
 #include "shmlens-cli.h"
 #include "shmlens-cli-json.h"
 
-/* Written out once the text reaches it, at the start of a value. */
-#define FLUSH_SIZE (64 * 1024)
-
 struct _ShmlensJsonWriter
 {
   int fd;
@@ -48,7 +45,7 @@ shmlens_json_writer_new (int      fd,
 {
   ShmlensJsonWriter *writer = g_new0 (ShmlensJsonWriter, 1);
   writer->fd = fd;
-  writer->text = g_string_sized_new (FLUSH_SIZE + 4096);
+  writer->text = g_string_sized_new (SHMLENS_CLI_PIECE_SIZE + 4096);
   writer->generator = json_generator_new ();
   writer->node = json_node_init_string (json_node_alloc (), "");
   json_generator_set_root (writer->generator, writer->node);
@@ -68,16 +65,6 @@ shmlens_json_writer_free (ShmlensJsonWriter *writer)
   g_free (writer);
 }
 
-/* Writes out what is buffered, or drops it after a failed write. */
-static void
-flush (ShmlensJsonWriter *writer)
-{
-  if (writer->write_error == NULL)
-    shmlens_cli_write_all (writer->fd, writer->text->str, writer->text->len,
-                           &writer->write_error);
-  g_string_truncate (writer->text, 0);
-}
-
 /**
  * shmlens_json_writer_finish:
  * @writer: a writer whose outermost value is closed
@@ -94,7 +81,7 @@ shmlens_json_writer_finish (ShmlensJsonWriter  *writer,
   g_return_val_if_fail (writer->depth == 0, FALSE);
 
   g_string_append_c (writer->text, '\n');
-  flush (writer);
+  shmlens_cli_write_piece (writer->fd, writer->text, &writer->write_error);
   if (writer->write_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&writer->write_error));
@@ -117,8 +104,9 @@ newline (ShmlensJsonWriter *writer)
 static void
 before_value (ShmlensJsonWriter *writer)
 {
-  if (writer->text->len >= FLUSH_SIZE)
-    flush (writer);
+  /* a piece ends where a value starts */
+  if (writer->text->len >= SHMLENS_CLI_PIECE_SIZE)
+    shmlens_cli_write_piece (writer->fd, writer->text, &writer->write_error);
   if (writer->after_member)
     {
       writer->after_member = FALSE;

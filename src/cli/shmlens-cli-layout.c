@@ -21,9 +21,6 @@
 #define TYPE_COLUMN 26
 #define COMMENT_COLUMN 48
 
-/* Printed text is written out once it reaches this, at the end of a line. */
-#define FLUSH_SIZE (64 * 1024)
-
 /* The text goes out in pieces as it is made: a struct of 4 million fields is 300 MB
  * of text, which would otherwise be held whole. */
 typedef struct
@@ -33,15 +30,6 @@ typedef struct
   guint holes;        /* in the outermost struct */
   guint64 hole_bits;
 } Printer;
-
-static void
-printer_flush (Printer *printer)
-{
-  if (printer->error == NULL)
-    shmlens_cli_write_all (STDOUT_FILENO, printer->out->str, printer->out->len,
-                           &printer->error);
-  g_string_truncate (printer->out, 0);
-}
 
 static void
 indent (GString *out,
@@ -293,9 +281,10 @@ print_record_body (Printer     *printer,
         print_hole (printer, depth, end, start, outermost);
       print_field (printer, field, base, depth);
       end = MAX (end, (is_union ? 0 : start) + bits);
-      /* a field ends its line: line_width() needs none of the text before it */
-      if (printer->out->len >= FLUSH_SIZE)
-        printer_flush (printer);
+      /* a piece ends where a field's line does: line_width() needs none of the
+       * text before it */
+      if (printer->out->len >= SHMLENS_CLI_PIECE_SIZE)
+        shmlens_cli_write_piece (STDOUT_FILENO, printer->out, &printer->error);
     }
 
   if (size_bits > end && !outermost)
@@ -690,7 +679,7 @@ shmlens_cli_layout (int    argc,
     }
   else
     {
-      g_autoptr(GString) out = g_string_sized_new (FLUSH_SIZE + 4096);
+      g_autoptr(GString) out = g_string_sized_new (SHMLENS_CLI_PIECE_SIZE + 4096);
       Printer printer = { out, NULL, 0, 0 };
 
       for (guint i = 0; i < types->len; i++)
@@ -699,7 +688,7 @@ shmlens_cli_layout (int    argc,
             g_string_append_c (out, '\n');
           print_text (&printer, g_ptr_array_index (types, i));
         }
-      printer_flush (&printer);
+      shmlens_cli_write_piece (STDOUT_FILENO, out, &printer.error);
       if (printer.error != NULL)
         {
           g_autoptr(GError) failed = printer.error;

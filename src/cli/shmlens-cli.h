@@ -52,6 +52,12 @@ gboolean        shmlens_cli_write_all     (int              fd,
                                            gsize            length,
                                            GError         **error);
 
+/* Output that streams (JSON, layouts) is written out in pieces of about this size. */
+#define SHMLENS_CLI_PIECE_SIZE (64 * 1024)
+
+void            shmlens_cli_write_piece   (int              fd,
+                                           GString         *text,
+                                           GError         **first_error);
 gboolean        shmlens_cli_flush_stdout  (GError         **error);
 void            shmlens_cli_write_segment_json (ShmlensJsonWriter *json,
                                                 ShmlensSegment    *segment,
